@@ -7,8 +7,24 @@ const from = (names) => ({
   pathNot: "\\.(test|bench)\\.ts$|/__tests__/",
 });
 
-const ours = ["sel4", "emu-aarch64", "emu-x86", "kernel", "vka", "allocman", "vspace", "simple",
-  "ps-io-ops", "vm", "vm-arm", "vm-x86", "vmm-platsupport", "vmm", "guests", "playground"];
+const ours = [
+  "sel4",
+  "emu-aarch64",
+  "emu-x86",
+  "kernel",
+  "vka",
+  "allocman",
+  "vspace",
+  "simple",
+  "ps-io-ops",
+  "vm",
+  "vm-arm",
+  "vm-x86",
+  "vmm-platsupport",
+  "vmm",
+  "guests",
+  "playground",
+];
 const userland = ["vka", "allocman", "vspace", "simple", "ps-io-ops"];
 const vmLayer = ["vm", "vm-arm", "vm-x86"];
 const apps = ["vmm", "playground"];
@@ -55,9 +71,12 @@ module.exports = {
     {
       name: "userland-not-kernel",
       severity: "error",
-      comment: "Userland libraries talk to the kernel only through the Sel4 interface of @sel4/sel4.",
+      comment:
+        "Userland libraries talk to the kernel only through the Sel4 interface of @sel4/sel4.",
       from: from(userland),
-      to: { path: pkg(["kernel", "emu-aarch64", "emu-x86", ...vmLayer, "vmm-platsupport", ...apps]) },
+      to: {
+        path: pkg(["kernel", "emu-aarch64", "emu-x86", ...vmLayer, "vmm-platsupport", ...apps]),
+      },
     },
     {
       name: "vm-only-interfaces",
@@ -65,12 +84,18 @@ module.exports = {
       comment:
         "@sel4/vm and its arch packages import only interfaces: never the kernel model, an emulator, allocman or a concrete implementation.",
       from: from(vmLayer),
-      to: { path: [pkg(["kernel", "emu-aarch64", "emu-x86", "allocman", "vmm-platsupport", ...apps]), concreteDirs] },
+      to: {
+        path: [
+          pkg(["kernel", "emu-aarch64", "emu-x86", "allocman", "vmm-platsupport", ...apps]),
+          concreteDirs,
+        ],
+      },
     },
     {
       name: "vm-core-arch-independent",
       severity: "error",
-      comment: "Arch packages plug into @sel4/vm; the core never imports them, nor they each other.",
+      comment:
+        "Arch packages plug into @sel4/vm; the core never imports them, nor they each other.",
       from: from(["vm"]),
       to: { path: pkg(["vm-arm", "vm-x86"]) },
     },
@@ -89,7 +114,8 @@ module.exports = {
     {
       name: "platsupport-not-model",
       severity: "error",
-      comment: "Virtual devices and loaders sit on the VM layer, not on the kernel model or emulators.",
+      comment:
+        "Virtual devices and loaders sit on the VM layer, not on the kernel model or emulators.",
       from: from(["vmm-platsupport"]),
       to: { path: pkg(["kernel", "emu-aarch64", "emu-x86", "allocman", ...apps]) },
     },
@@ -98,7 +124,6 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     exclude: { path: "(^|/)(dist|etc|temp|node_modules)/" },
     tsPreCompilationDeps: true,
-    tsConfig: { fileName: "tooling/tsconfig.base.json" },
     enhancedResolveOptions: {
       exportsFields: ["exports"],
       conditionNames: ["@sel4/source", "import", "types", "default"],

@@ -31,5 +31,7 @@ for (const dir of dirs) {
   if (r.numFailedTestSuites > 0 && r.numFailedTests === 0) failed += r.numFailedTestSuites;
 }
 for (const name of missing) console.error(`test-summary: no test report from ${name}`);
-console.log(`${passed} passed, ${failed + missing.length} failed${skipped ? `, ${skipped} skipped` : ""}`);
+console.log(
+  `${passed} passed, ${failed + missing.length} failed${skipped ? `, ${skipped} skipped` : ""}`,
+);
 process.exit(failed + missing.length > 0 || passed === 0 ? 1 : 0);

@@ -12,8 +12,23 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const config = join(repo, ".dependency-cruiser.cjs");
 const depcruise = join(repo, "node_modules", ".bin", "depcruise");
 
-const packages = ["sel4", "emu-aarch64", "emu-x86", "kernel", "vka", "allocman", "vspace",
-  "simple", "ps-io-ops", "vm", "vm-arm", "vm-x86", "vmm-platsupport", "vmm", "guests"];
+const packages = [
+  "sel4",
+  "emu-aarch64",
+  "emu-x86",
+  "kernel",
+  "vka",
+  "allocman",
+  "vspace",
+  "simple",
+  "ps-io-ops",
+  "vm",
+  "vm-arm",
+  "vm-x86",
+  "vmm-platsupport",
+  "vmm",
+  "guests",
+];
 
 let tree: string | undefined;
 afterEach(() => {
@@ -63,11 +78,23 @@ describe("layering rules", () => {
   it("accept allowed imports", () => {
     const dir = makeTree({
       "packages/vm/src/uses.ts": importOf("packages/vm/src/uses.ts", "packages/vka/src/index.ts"),
-      "packages/vm-arm/src/uses.ts": importOf("packages/vm-arm/src/uses.ts", "packages/vm/src/index.ts"),
-      "packages/kernel/src/uses.ts": importOf("packages/kernel/src/uses.ts", "packages/emu-x86/src/index.ts"),
-      "packages/vmm/src/uses.ts": importOf("packages/vmm/src/uses.ts", "packages/kernel/src/index.ts"),
+      "packages/vm-arm/src/uses.ts": importOf(
+        "packages/vm-arm/src/uses.ts",
+        "packages/vm/src/index.ts",
+      ),
+      "packages/kernel/src/uses.ts": importOf(
+        "packages/kernel/src/uses.ts",
+        "packages/emu-x86/src/index.ts",
+      ),
+      "packages/vmm/src/uses.ts": importOf(
+        "packages/vmm/src/uses.ts",
+        "packages/kernel/src/index.ts",
+      ),
       // Tests are composition roots: a vm test may bring in the kernel model.
-      "packages/vm/src/run.test.ts": importOf("packages/vm/src/run.test.ts", "packages/kernel/src/index.ts"),
+      "packages/vm/src/run.test.ts": importOf(
+        "packages/vm/src/run.test.ts",
+        "packages/kernel/src/index.ts",
+      ),
     });
     const { code, output } = cruise(dir);
     expect(output).not.toMatch(/error/);
@@ -104,7 +131,9 @@ describe("layering rules", () => {
     expect(code).not.toBe(0);
     forbidden.forEach(([rule, from, to], i) => {
       const fromPath = `packages/${from.replace(/\.ts$/, `${i}.ts`)}`;
-      expect(output, `${rule}: ${from} -> ${to}`).toContain(`${rule}: ${fromPath} → packages/${to}`);
+      expect(output, `${rule}: ${from} -> ${to}`).toContain(
+        `${rule}: ${fromPath} → packages/${to}`,
+      );
     });
     // Nothing else is reported: one violation per plant.
     expect(output.match(/^\s*error /gm)?.length).toBe(forbidden.length);
