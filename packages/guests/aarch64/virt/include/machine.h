@@ -19,6 +19,8 @@ struct machine {
 /* The device tree is at x0 (Linux boot protocol, our VMM) or at the RAM base (QEMU -kernel ELF). */
 const void *machine_find_fdt(u64 boot_x0);
 void machine_read(const void *fdt, struct machine *out);
+/* Reads the boot CPU's device tree into the description machine() returns. */
+void machine_init(u64 boot_x0);
 /* The machine description the runtime read at boot. */
 const struct machine *machine(void);
 
