@@ -6,7 +6,8 @@
 #include "sysreg.h"
 #include "timer.h"
 
-#define CPU_ON_RETRIES 1000
+#define RETRY_GAP_DIVISOR 1000 /* retry every millisecond... */
+#define RETRY_LIMIT 1000      /* ...for at most a second */
 
 extern char secondary_start[];
 
@@ -34,9 +35,13 @@ s64 smp_start_cpu(u32 index, u64 mpidr, secondary_fn fn) {
   dsb_sy();
   s64 result = PSCI_ALREADY_ON;
   /* A CPU that just called CPU_OFF may still be on its way down: try again. */
-  for (int attempt = 0; attempt < CPU_ON_RETRIES; attempt++) {
+  u64 gap = timer_frequency() / RETRY_GAP_DIVISOR;
+  for (int attempt = 0; attempt < RETRY_LIMIT; attempt++) {
     result = psci_cpu_on(mpidr, (u64)secondary_start, index);
     if (result != PSCI_ALREADY_ON && result != PSCI_ON_PENDING) break;
+    u64 start = timer_count();
+    while (timer_count() - start < gap) {
+    }
   }
   return result;
 }
