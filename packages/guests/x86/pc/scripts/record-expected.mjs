@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// Rebuilds the programs (make), then runs each under QEMU and records what it printed on the
+// serial console and how it exited in expected/<name>.txt, together with the exact command line
+// and stdin. Each program runs twice; differing runs mean nondeterministic output, an error.
+// The toolchain that built bin/ goes to toolchain.txt (the rebuild test compares only under it).
+//
+//   node packages/guests/x86/pc/scripts/record-expected.mjs
+import { execFileSync, spawnSync } from "node:child_process";
+import { readdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const groupDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+const TIMEOUT_MS = 20_000;
+
+/** Per-program QEMU extras: a kernel command line, bytes for the UART receiver. */
+const runs = {
+  hello: { append: "console=ttyS0 greeting=hi" },
+  interrupts: {},
+  paging: {},
+  mmio: {},
+  "cpuid-msr": {},
+  echo: { stdin: "hello, guest\nsecond line: 0123456789 !?\n~ignored after the end\n" },
+  "unhandled-fault": {},
+};
+
+/** The QEMU command: the pc machine our VMM imitates, console on stdio, no firmware console. */
+function qemuArgv(name, append) {
+  return [
+    "qemu-system-i386",
+    ...["-M", "pc", "-cpu", "pentium3", "-m", "128M"],
+    ...["-display", "none", "-serial", "stdio", "-monitor", "none", "-nic", "none", "-no-reboot"],
+    ...["-kernel", `bin/${name}`],
+    ...(append === undefined ? [] : ["-append", append]),
+    ...["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"],
+  ];
+}
+
+function runOnce(argv, stdin) {
+  const result = spawnSync(argv[0], argv.slice(1), {
+    cwd: groupDir,
+    input: stdin,
+    timeout: TIMEOUT_MS,
+    maxBuffer: 1 << 20,
+  });
+  if (result.error) throw result.error;
+  if (result.status === null) throw new Error(`${argv.join(" ")}: killed by ${result.signal}`);
+  return { output: result.stdout.toString("latin1"), status: result.status };
+}
+
+execFileSync("make", ["-C", groupDir, "-s"], { stdio: "inherit" });
+const built = readdirSync(join(groupDir, "bin")).sort();
+const missing = built.filter((name) => !(name in runs));
+if (missing.length > 0) throw new Error(`no run defined for: ${missing.join(", ")}`);
+
+const toolchain = [
+  execFileSync("gcc", ["--version"]).toString().split("\n")[0],
+  execFileSync("ld", ["--version"]).toString().split("\n")[0],
+];
+writeFileSync(join(groupDir, "toolchain.txt"), `${toolchain.join("\n")}\n`);
+
+for (const [name, { append, stdin = "" }] of Object.entries(runs)) {
+  const argv = qemuArgv(name, append);
+  const first = runOnce(argv, stdin);
+  const second = runOnce(argv, stdin);
+  if (first.output !== second.output || first.status !== second.status) {
+    throw new Error(`${name}: two runs under QEMU differ`);
+  }
+  const header = [
+    `# Serial output of bin/${name} under QEMU, recorded by scripts/record-expected.mjs.`,
+    "# Run in packages/guests/x86/pc; stdin is written in full, then closed.",
+    `argv: ${JSON.stringify(argv)}`,
+    `stdin: ${JSON.stringify(stdin)}`,
+    `exit status: ${first.status}`,
+    "--- serial output ---",
+    "",
+  ].join("\n");
+  writeFileSync(join(groupDir, "expected", `${name}.txt`), Buffer.from(header + first.output, "latin1"));
+  console.error(`${name}: exit status ${first.status}, ${first.output.length} bytes`);
+}
