@@ -1,5 +1,5 @@
 /** Test helpers that run Debian's `dtc` (device-tree-compiler), the reference implementation. */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,5 +30,17 @@ export function dtcCompile(source: string, extraArgs: readonly string[] = []): U
     writeFileSync(input, source);
     execFileSync("dtc", ["-q", "-I", "dts", "-O", "dtb", ...extraArgs, "-o", output, input]);
     return new Uint8Array(readFileSync(output));
+  });
+}
+
+/** Runs dtc's checks on a blob; returns its warnings and errors (empty when it has none). */
+export function dtcWarnings(blob: Uint8Array): string {
+  return inTempDir((dir) => {
+    const input = join(dir, "in.dtb");
+    writeFileSync(input, blob);
+    const run = spawnSync("dtc", ["-I", "dtb", "-O", "dts", "-o", join(dir, "out.dts"), input], {
+      encoding: "utf8",
+    });
+    return `${run.stderr}${run.status === 0 ? "" : `exit status ${run.status}`}`;
   });
 }
