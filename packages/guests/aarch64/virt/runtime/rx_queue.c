@@ -16,6 +16,10 @@ static volatile u64 interrupts;
 static void on_uart(u32 intid) {
   (void)intid;
   interrupts++;
+  /* Clear first, then drain: a byte landing after the drain keeps its interrupt raised. Clearing
+   * after the drain could drop that interrupt while the byte waits in the FIFO, and a full FIFO
+   * never raises another one. */
+  uart_clear_interrupts();
   int c;
   while ((c = uart_try_getc()) >= 0) {
     if (head - tail >= QUEUE_SIZE) {
@@ -25,13 +29,17 @@ static void on_uart(u32 intid) {
     queue[head % QUEUE_SIZE] = (u8)c;
     head++;
   }
-  uart_clear_interrupts();
 }
 
 void rx_queue_start(void) {
   exceptions_set_irq_handler(UART_INTID, on_uart);
   gic_enable_interrupt(UART_INTID);
   uart_enable_rx_interrupt();
+  /* Bytes that arrived before now may have had their interrupt cleared by uart_init, and a
+   * full FIFO raises no new one: drain them once by hand. */
+  irq_mask();
+  on_uart(UART_INTID);
+  irq_unmask();
 }
 
 int rx_queue_pop(void) {
