@@ -22,6 +22,8 @@ export * from "./message-info.js";
 export * from "./objects.js";
 export type { Sel4ThreadPort, SyscallResult } from "./port.js";
 export * from "./rights.js";
+export * from "./sel4.js";
+export { createSel4 } from "./stubs.js";
 export * from "./syscalls.js";
 export * from "./types.js";
 export * from "./user-context.js";
