@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Rebuilds the programs (make), then runs each under QEMU and records what it printed on the
 // serial console and how it exited in expected/<name>.txt, together with the exact command line
-// and stdin. Each program runs twice; differing runs mean nondeterministic output, an error.
+// and stdin (latin1: one char per byte). Each program runs twice; differing runs mean
+// nondeterministic output, an error.
 // The toolchain that built bin/ goes to toolchain.txt (the rebuild test compares only under it).
 //
 //   node packages/guests/x86/pc/scripts/record-expected.mjs
@@ -20,7 +21,8 @@ const runs = {
   paging: {},
   mmio: {},
   "cpuid-msr": {},
-  echo: { stdin: "hello, guest\nsecond line: 0123456789 !?\n~ignored after the end\n" },
+  // Bytes are latin1: the tab, NUL and high bytes check the receiver passes any byte through.
+  echo: { stdin: "hello, guest\nsecond line:\t0123456789 \u00e9\u00ff\u0000!?\n~ignored after the end\n" },
   "unhandled-fault": {},
 };
 
@@ -39,7 +41,7 @@ function qemuArgv(name, append) {
 function runOnce(argv, stdin) {
   const result = spawnSync(argv[0], argv.slice(1), {
     cwd: groupDir,
-    input: stdin,
+    input: Buffer.from(stdin, "latin1"),
     timeout: TIMEOUT_MS,
     maxBuffer: 1 << 20,
   });
