@@ -67,7 +67,11 @@ const programs = listGuests("x86", "pc").map((g) => g.name);
 const haveQemu = commandWorks("qemu-system-i386", ["--version"]);
 const haveGcc32 =
   commandWorks("make", ["--version"]) &&
-  commandWorks("gcc", ["-m32", "-ffreestanding", "-c", "-x", "c", "-", "-o", "/dev/null"], "int x;");
+  commandWorks(
+    "gcc",
+    ["-m32", "-ffreestanding", "-c", "-x", "c", "-", "-o", "/dev/null"],
+    "int x;",
+  );
 
 describe("x86/pc guests", () => {
   it("has a recorded QEMU run for every committed program, and a program for every run", () => {

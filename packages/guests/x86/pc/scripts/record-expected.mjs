@@ -22,7 +22,9 @@ const runs = {
   mmio: {},
   "cpuid-msr": {},
   // Bytes are latin1: the tab, NUL and high bytes check the receiver passes any byte through.
-  echo: { stdin: "hello, guest\nsecond line:\t0123456789 \u00e9\u00ff\u0000!?\n~ignored after the end\n" },
+  echo: {
+    stdin: "hello, guest\nsecond line:\t0123456789 \u00e9\u00ff\u0000!?\n~ignored after the end\n",
+  },
   "unhandled-fault": {},
 };
 
@@ -77,6 +79,9 @@ for (const [name, { append, stdin = "" }] of Object.entries(runs)) {
     "--- serial output ---",
     "",
   ].join("\n");
-  writeFileSync(join(groupDir, "expected", `${name}.txt`), Buffer.from(header + first.output, "latin1"));
+  writeFileSync(
+    join(groupDir, "expected", `${name}.txt`),
+    Buffer.from(header + first.output, "latin1"),
+  );
   console.error(`${name}: exit status ${first.status}, ${first.output.length} bytes`);
 }
