@@ -16,6 +16,7 @@ import {
 } from "../fdt/property.js";
 import { type Fdt, type FdtNode, fdtNode } from "../fdt/types.js";
 import { writeFdt } from "../fdt/writer.js";
+import type { GuestPhysRange } from "../loaders/guest-ram.js";
 
 /** Guest-physical base of RAM on QEMU virt. */
 export const VIRT_RAM_BASE = 0x4000_0000;
@@ -72,14 +73,6 @@ const APB_PCLK_PHANDLE = 2;
 const UART_NODE = `pl011@${VIRT_UART_BASE.toString(16)}`;
 const PAGE_SIZE = 0x1000;
 
-/** A guest-physical range `[start, end)`, as the `linux,initrd-start/-end` properties give it. */
-export interface InitrdRange {
-  /** First byte. */
-  readonly start: number;
-  /** One past the last byte. */
-  readonly end: number;
-}
-
 /** What varies between guests of the virt machine. */
 export interface VirtGuestOptions {
   /** Bytes of RAM at {@link VIRT_RAM_BASE}: a multiple of 4 KiB, at most {@link VIRT_RAM_MAX_SIZE}. */
@@ -94,8 +87,8 @@ export interface VirtGuestOptions {
   readonly psci_version?: "0.2" | "1.0";
   /** Kernel command line for `/chosen/bootargs`; omitted when absent. */
   readonly bootargs?: string;
-  /** Where the initrd was placed; omitted when absent. */
-  readonly initrd?: InitrdRange;
+  /** Where the initrd was placed (`linux,initrd-start/-end`); omitted when absent. */
+  readonly initrd?: GuestPhysRange;
   /** `/chosen/kaslr-seed`; omitted when absent (runs stay deterministic). */
   readonly kaslr_seed?: bigint;
 }
