@@ -59,6 +59,35 @@ function firstLine(command: string, args: string[]): string {
   return spawnSync(command, args).stdout?.toString().split("\n")[0] ?? "";
 }
 
+/** Runs QEMU in the group folder (the records name `bin/<name>` relatively), stdin then EOF. */
+function runQemu(
+  argv: readonly string[],
+  stdin: string,
+): { output: string; status: number | null } {
+  const result = spawnSync(argv[0]!, argv.slice(1), {
+    cwd: groupDir,
+    input: Buffer.from(stdin, "latin1"),
+    timeout: QEMU_TIMEOUT_MS,
+  });
+  if (result.error) throw result.error;
+  if (result.signal !== null) throw new Error(`${argv.join(" ")}: killed by ${result.signal}`);
+  return { output: result.stdout.toString("latin1"), status: result.status };
+}
+
+/** The recorded argv with its console options replaced by -nographic (the brief's command). */
+function withNographic(argv: readonly string[]): string[] {
+  const consoleOptions = new Set(["-display", "-serial", "-monitor", "-nic"]);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (consoleOptions.has(argv[i]!)) {
+      i++; // skip its value too
+    } else {
+      out.push(argv[i]!);
+    }
+  }
+  return [out[0]!, "-nographic", ...out.slice(1)];
+}
+
 const expectedRuns = readdirSync(expectedDir)
   .filter((f) => f.endsWith(".txt"))
   .sort()
@@ -113,14 +142,19 @@ describe("x86/pc guests", () => {
     for (const run of expectedRuns) {
       it(`${run.name} prints what was recorded and exits with status ${run.exitStatus}`, () => {
         expect(existsSync(join(groupDir, "bin", run.name))).toBe(true);
-        const result = spawnSync(run.argv[0]!, run.argv.slice(1), {
-          cwd: groupDir,
-          input: Buffer.from(run.stdin, "latin1"),
-          timeout: QEMU_TIMEOUT_MS,
-        });
-        expect(result.error).toBeUndefined();
-        expect(result.signal).toBeNull();
-        expect(result.stdout.toString("latin1")).toBe(run.output);
+        const result = runQemu(run.argv, run.stdin);
+        expect(result.output).toBe(run.output);
+        expect(result.status).toBe(run.exitStatus);
+      });
+    }
+
+    // The records keep the firmware quiet; under -nographic SeaBIOS prints a banner on the same
+    // serial port first, and the program's own output must follow it unchanged.
+    for (const run of expectedRuns.filter((r) => r.stdin === "")) {
+      it(`${run.name} runs unchanged under -nographic (after the firmware banner)`, () => {
+        const result = runQemu(withNographic(run.argv), "");
+        expect(result.output.length).toBeGreaterThan(run.output.length);
+        expect(result.output.endsWith(run.output)).toBe(true);
         expect(result.status).toBe(run.exitStatus);
       });
     }
