@@ -115,6 +115,52 @@ describe.skipIf(!haveQemu && !mustRun)("aarch64/virt guests under QEMU", () => {
     QEMU_TIMEOUT_MS + 5_000,
   );
 
+  it.skipIf(!installed("gcc") && !mustRun)(
+    "the guests' device tree reader survives corrupted trees (host build, AddressSanitizer)",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "guests-fdt-"));
+      try {
+        const dtb = join(dir, "virt.dtb");
+        const dump = spawnSync(qemuBinary, [
+          ...manifest.machine,
+          "-smp",
+          "2",
+          "-M",
+          `virt,gic-version=2,dumpdtb=${dtb}`,
+        ]);
+        expect(dump.status, dump.stderr?.toString()).toBe(0);
+        const harness = join(dir, "fdt_fuzz");
+        const gcc = spawnSync(
+          "gcc",
+          [
+            "-O1",
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            "-Iinclude",
+            "-o",
+            harness,
+            "host-tests/fdt_fuzz.c",
+            "runtime/fdt.c",
+            "runtime/machine.c",
+          ],
+          { cwd: virtDir, encoding: "utf8" },
+        );
+        expect(gcc.stderr).toBe("");
+        const fuzz = spawnSync(harness, [dtb, "2", "128", "20000", "1"], { encoding: "utf8" });
+        expect(fuzz.stderr).toBe("");
+        expect(fuzz.status).toBe(0);
+        const [iterations, intact] = fuzz.stdout.trim().split(" ").map(Number);
+        expect(iterations).toBe(20000);
+        // Some corruptions leave a walkable tree, most do not: both paths ran.
+        expect(intact).toBeGreaterThan(0);
+        expect(intact).toBeLessThan(20000);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
+
   it("sel4-shell counts timer interrupts while it waits for input", async () => {
     const shell = manifest.cases.find((c) => c.binary === "sel4-shell")!;
     const run = await runQemu(

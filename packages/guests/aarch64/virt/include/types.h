@@ -9,6 +9,8 @@ typedef unsigned long u64;
 typedef long s64;
 typedef unsigned long usize;
 
+#ifndef NULL
 #define NULL ((void *)0)
+#endif
 
 #endif

@@ -6,7 +6,14 @@
  */
 import { writeFileSync } from "node:fs";
 import { relative } from "node:path";
-import { expectedPath, loadManifest, qemuArgs, qemuBinary, runQemu, virtDir } from "./qemu-cases.js";
+import {
+  expectedPath,
+  loadManifest,
+  qemuArgs,
+  qemuBinary,
+  runQemu,
+  virtDir,
+} from "./qemu-cases.js";
 
 const TIMEOUT_MS = 20_000;
 
@@ -15,7 +22,9 @@ for (const c of manifest.cases) {
   const shownArgs = qemuArgs(manifest, c, "bin");
   const run = await runQemu(qemuArgs(manifest, c), [c.stdin], TIMEOUT_MS);
   if (run.timedOut || run.code !== 0) {
-    process.stderr.write(`${c.name}: QEMU ${run.timedOut ? "timed out" : `exited ${run.code}`}\n${run.stderr}`);
+    process.stderr.write(
+      `${c.name}: QEMU ${run.timedOut ? "timed out" : `exited ${run.code}`}\n${run.stderr}`,
+    );
     process.exit(1);
   }
   writeFileSync(expectedPath(c), run.stdout);
