@@ -3,8 +3,9 @@
 
 #include <stdint.h>
 
-/* Descriptors: limit 0xFFFFF in 4 KiB units, base 0, 32-bit; access 0x9A code, 0x92 data. */
-static const uint64_t gdt[] __attribute__((aligned(8))) = {
+/* Descriptors: limit 0xFFFFF in 4 KiB units, base 0, 32-bit; access 0x9A code, 0x92 data.
+ * Writable, not const: loading a segment register makes the CPU set the descriptor's accessed bit. */
+static uint64_t gdt[] __attribute__((aligned(8))) = {
     0x0000000000000000ull,
     0x00CF9A000000FFFFull,
     0x00CF92000000FFFFull,
