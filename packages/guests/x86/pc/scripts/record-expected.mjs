@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 const groupDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TIMEOUT_MS = 20_000;
 
-/** Per-program QEMU extras: a kernel command line, bytes for the UART receiver. */
+/** Per-program QEMU extras: a kernel command line, bytes for the UART receiver, more options. */
 const runs = {
   hello: { append: "console=ttyS0 greeting=hi" },
   interrupts: {},
@@ -25,15 +25,18 @@ const runs = {
   echo: {
     stdin: "hello, guest\nsecond line:\t0123456789 \u00e9\u00ff\u0000!?\n~ignored after the end\n",
   },
+  // The RTC starts at a fixed time and runs on the VM's clock, so minutes do not change in a run.
+  rtc: { options: ["-rtc", "base=2026-01-02T12:34:00,clock=vm"] },
   "unhandled-fault": {},
 };
 
 /** The QEMU command: the pc machine our VMM imitates, console on stdio, no firmware console. */
-function qemuArgv(name, append) {
+function qemuArgv(name, append, options = []) {
   return [
     "qemu-system-i386",
     ...["-M", "pc", "-cpu", "pentium3", "-m", "128M"],
     ...["-display", "none", "-serial", "stdio", "-monitor", "none", "-nic", "none", "-no-reboot"],
+    ...options,
     ...["-kernel", `bin/${name}`],
     ...(append === undefined ? [] : ["-append", append]),
     ...["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"],
@@ -63,8 +66,8 @@ const toolchain = [
 ];
 writeFileSync(join(groupDir, "toolchain.txt"), `${toolchain.join("\n")}\n`);
 
-for (const [name, { append, stdin = "" }] of Object.entries(runs)) {
-  const argv = qemuArgv(name, append);
+for (const [name, { append, stdin = "", options }] of Object.entries(runs)) {
+  const argv = qemuArgv(name, append, options);
   const first = runOnce(argv, stdin);
   const second = runOnce(argv, stdin);
   if (first.output !== second.output || first.status !== second.status) {
