@@ -1,5 +1,7 @@
 /* Line editing on the interrupt-fed input queue. Enter may arrive as CR (terminals), LF (pipes)
- * or CR LF; each ends exactly one line. */
+ * or CR LF; each ends exactly one line. Terminal escape sequences (arrow keys and the like) are
+ * swallowed whole rather than inserted as text; other control and non-ASCII bytes are ignored,
+ * and characters beyond the line's capacity are dropped. */
 #include "print.h"
 #include "rx_queue.h"
 #include "shell.h"
@@ -9,14 +11,28 @@
 #define BACKSPACE 0x08
 #define CTRL_U 0x15
 #define DELETE 0x7f
+#define ESCAPE 0x1b
 
 static void erase_last(void) { print("\b \b"); }
+
+/* Reads the rest of an escape sequence (ESC [ or ESC O, parameter bytes, one final byte in
+ * 0x40..0x7e) and returns -1; after a lone ESC, returns the next byte for normal handling. */
+static int skip_escape_sequence(void) {
+  int c = rx_queue_wait();
+  if (c != '[' && c != 'O') return c;
+  do {
+    c = rx_queue_wait();
+  } while (c < 0x40 || c > 0x7e);
+  return -1;
+}
 
 void read_line(char *buf, usize size) {
   static int last_was_cr; /* across calls: the LF of a CR LF pair comes with the next line */
   usize len = 0;
+  int pending = -1; /* a byte read while looking for an escape sequence */
   for (;;) {
-    int c = rx_queue_wait();
+    int c = pending >= 0 ? pending : rx_queue_wait();
+    pending = -1;
     int was_cr = last_was_cr;
     last_was_cr = c == '\r';
     if (c == '\n' && was_cr) continue;
@@ -34,6 +50,8 @@ void read_line(char *buf, usize size) {
         len--;
         erase_last();
       }
+    } else if (c == ESCAPE) {
+      pending = skip_escape_sequence();
     } else if (c == CTRL_C) {
       print("^C\n");
       len = 0;
