@@ -55,8 +55,8 @@ export function createSel4(port: Sel4ThreadPort): Sel4_AArch64 | Sel4_X86_64 {
   for (const desc of invocationTable) {
     const label = invocationLabel(config, desc);
     if (label === null) continue;
-    const layout = messageLayout(config, desc);
-    sel4[desc.name] = (...args: unknown[]) => invoke(port, desc, layout, label, args);
+    const stub = compile(desc, messageLayout(config, desc), label);
+    sel4[desc.name] = (...args: unknown[]) => invoke(port, stub, args);
   }
   if (config === "x86_64") sel4.seL4_VMEnter = () => vmEnter(port);
   return sel4 as unknown as Sel4_AArch64 | Sel4_X86_64;
@@ -225,49 +225,63 @@ async function vmEnter(port: Sel4ThreadPort): Promise<{ result: bigint; sender: 
   return { result: reply.info, sender: reply.info === 0n ? reply.badge : 0n };
 }
 
+/** One invocation prepared for a configuration: its layout, label word and parameter names. */
+interface CompiledStub {
+  readonly desc: InvocationDesc;
+  readonly layout: MessageLayout;
+  /** The message-info word (label, extra caps, length) every call of this stub sends. */
+  readonly info: bigint;
+  /** `seL4_X_Y.param` for each input, for error messages. */
+  readonly paramNames: readonly string[];
+  /** `seL4_X_Y.result` for each output. */
+  readonly resultNames: readonly string[];
+  /** Registers to load: at least the four machine registers, or the whole message. */
+  readonly registerCount: number;
+}
+
+function compile(desc: InvocationDesc, layout: MessageLayout, label: number): CompiledStub {
+  const info = seL4_MessageInfo_new(label, 0, layout.extraCaps, layout.length);
+  return {
+    desc,
+    layout,
+    info: wordFromMessageInfo(info),
+    paramNames: layout.params.map((p) => `${desc.name}.${p.param.name}`),
+    resultNames: layout.results.map((p) => `${desc.name}.${p.param.name}`),
+    registerCount: Math.max(seL4_FastMessageRegisters, layout.length),
+  };
+}
+
 /** Marshals one invocation, enters the kernel with seL4_Call, and unmarshals the reply. */
-function invoke(
-  port: Sel4ThreadPort,
-  desc: InvocationDesc,
-  layout: MessageLayout,
-  label: number,
-  args: readonly unknown[],
-): unknown {
+function invoke(port: Sel4ThreadPort, stub: CompiledStub, args: readonly unknown[]): unknown {
+  const { desc, layout } = stub;
   if (args.length !== desc.params.length + 1) {
     throw new Sel4ArgumentError(desc.name, args.length, `${desc.params.length + 1} arguments`);
   }
   const service = checkUint(`${desc.name}._service`, args[0], 64);
-  const words: bigint[] = new Array(layout.length).fill(0n);
+  // Check and encode everything before touching the thread, so a bad argument changes nothing.
+  const words: bigint[] = new Array(stub.registerCount).fill(0n);
   const caps: number[] = [];
   layout.params.forEach((placement, i) => {
-    const value = args[i + 1];
-    const what = `${desc.name}.${placement.param.name}`;
-    if ("extraCap" in placement) caps.push(checkUint(what, value, 64));
-    else encodeParam(what, placement, value, words);
+    const what = stub.paramNames[i]!;
+    if ("extraCap" in placement) caps.push(checkUint(what, args[i + 1], 64));
+    else encodeParam(what, placement, args[i + 1], words);
   });
   caps.forEach((cptr, i) => {
     port.writeIPCBufferWord(seL4_IPCBuffer_caps_or_badges + i, BigInt(cptr));
   });
   // As seL4_CallWithMRs: MR registers beyond the message length are passed as 0.
-  for (let i = 0; i < Math.max(seL4_FastMessageRegisters, layout.length); i++) {
-    port.setMR(i, words[i] ?? 0n);
-  }
-  const info = seL4_MessageInfo_new(label, 0, layout.extraCaps, layout.length);
-  const reply = port.syscall(seL4_SysCall, service, wordFromMessageInfo(info));
+  for (let i = 0; i < stub.registerCount; i++) port.setMR(i, words[i]!);
+  const reply = port.syscall(seL4_SysCall, service, stub.info);
   const error = messageInfoFromWordRaw(reply.info).label;
-  if (desc.results.length === 0) {
-    if (error !== seL4_NoError) keepErrorDetails(port);
-    return error;
-  }
-  const result: Record<string, unknown> = { error };
   if (error !== seL4_NoError) keepErrorDetails(port);
-  for (const placement of layout.results) {
-    if ("extraCap" in placement) continue;
+  if (desc.results.length === 0) return error;
+  const result: Record<string, unknown> = { error };
+  layout.results.forEach((placement, i) => {
     result[placement.param.name] =
       error === seL4_NoError
-        ? decodeResult(`${desc.name}.${placement.param.name}`, placement, port)
+        ? decodeResult(stub.resultNames[i]!, placement, port)
         : zeroResult(placement);
-  }
+  });
   return result;
 }
 
