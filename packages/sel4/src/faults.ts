@@ -162,3 +162,14 @@ export const faultReplyRegisterCount = {
   aarch64: { UnknownSyscall: 12, UserException: 3 },
   x86_64: { UnknownSyscall: 18, UserException: 3 },
 } as const;
+
+/** DebugException (hardware debug API only): the faulting instruction. */
+export const seL4_DebugException_FaultIP = 0;
+/** DebugException: the reason (`seL4_BreakpointType`). */
+export const seL4_DebugException_ExceptionReason = 1;
+/** DebugException: the address that triggered a watchpoint. */
+export const seL4_DebugException_TriggerAddress = 2;
+/** DebugException: the breakpoint number. */
+export const seL4_DebugException_BreakpointNumber = 3;
+/** DebugException: message length. */
+export const seL4_DebugException_Length = 4;

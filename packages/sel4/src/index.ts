@@ -8,6 +8,7 @@
  */
 
 export * from "./bootinfo.js";
+export * from "./cap-tags.js";
 export * from "./cnode-cap-data.js";
 export * from "./errors.js";
 export * from "./faults.js";
@@ -25,6 +26,7 @@ export * from "./rights.js";
 export * from "./sel4.js";
 export { createSel4 } from "./stubs.js";
 export * from "./syscalls.js";
+export * from "./tcb-flags.js";
 export * from "./types.js";
 export * from "./user-context.js";
 export * from "./vcpu-arm.js";
