@@ -1,0 +1,296 @@
+/**
+ * Kernel objects and capabilities of the model. Objects are plain records owned by the kernel;
+ * capabilities are values held in slots (CTEs) that are linked into the derivation tree.
+ */
+import type { ObjectKind } from "../abi.js";
+import type { Slot } from "../cdt.js";
+
+/** Fields every memory-backed object has. */
+export interface ObjectBase {
+  /** Physical address of the object's memory (its region inside the parent untyped). */
+  readonly paddr: number;
+  /** Size of that region in log2 bytes. */
+  readonly sizeBits: number;
+  /** False once the object has been finalised (its last cap deleted). */
+  live: boolean;
+}
+
+/** A thread's scheduling/IPC state (§6.1). */
+export type ThreadState =
+  | "Inactive"
+  | "Running"
+  | "Restart"
+  | "BlockedOnReceive"
+  | "BlockedOnSend"
+  | "BlockedOnReply"
+  | "BlockedOnNotification"
+  | "RunningVM";
+
+/** What a blocked thread is waiting for (the state's payload). */
+export type Blocking =
+  | {
+      readonly kind: "send";
+      readonly ep: Endpoint;
+      readonly badge: bigint;
+      readonly canGrant: boolean;
+      readonly canGrantReply: boolean;
+      readonly isCall: boolean;
+    }
+  | { readonly kind: "recv"; readonly ep: Endpoint; readonly canGrant: boolean }
+  | { readonly kind: "notification"; readonly ntfn: Notification }
+  | { readonly kind: "reply" };
+
+/** A fault a thread has raised and not yet had answered (§6.9). */
+export type Fault =
+  | {
+      readonly type: "CapFault";
+      readonly address: bigint;
+      readonly inReceivePhase: boolean;
+      readonly lookup: LookupFailure;
+    }
+  | { readonly type: "UnknownSyscall"; readonly syscall: bigint }
+  | { readonly type: "UserException"; readonly number: bigint; readonly code: bigint }
+  | {
+      readonly type: "VMFault";
+      readonly address: bigint;
+      readonly instruction: boolean;
+      readonly fsr: bigint;
+    }
+  | { readonly type: "VGICMaintenance"; readonly index: bigint }
+  | { readonly type: "VCPUFault"; readonly hsr: bigint }
+  | { readonly type: "VPPIEvent"; readonly irq: bigint };
+
+/** A lookup failure (§3.4). */
+export type LookupFailure =
+  | { readonly type: "InvalidRoot" }
+  | { readonly type: "MissingCapability"; readonly bitsLeft: number }
+  | { readonly type: "DepthMismatch"; readonly bitsLeft: number; readonly bitsFound: number }
+  | {
+      readonly type: "GuardMismatch";
+      readonly bitsLeft: number;
+      readonly guardFound: bigint;
+      readonly bitsFound: number;
+    };
+
+/** An in-flight blocking system call of a TypeScript thread (re-executed on Restart). */
+export interface PendingSyscall {
+  readonly id: number;
+  readonly resolve: (result: { badge: bigint; info: bigint }) => void;
+}
+
+/** How a thread executes: a TypeScript program, or machine code via an executor (vCPU seam). */
+export interface ThreadProgramState {
+  /** The program's entry address this execution started from. */
+  entry: bigint;
+  /** The blocking syscall the program awaits, or null while it runs or before it starts. */
+  pending: PendingSyscall | null;
+  /** Generation counter: a restarted program abandons the previous run's continuation. */
+  generation: number;
+}
+
+/** Thread control block. */
+export interface TCB extends ObjectBase {
+  readonly kind: "tcb";
+  /** Stable id (creation order) for deterministic naming. */
+  readonly id: number;
+  state: ThreadState;
+  blocking: Blocking | null;
+  priority: number;
+  mcp: number;
+  timeSlice: number;
+  /** `seL4_UserContext` words in order; pc is FaultIP. */
+  readonly context: bigint[];
+  faultHandler: bigint;
+  ipcBufferAddr: bigint;
+  flags: bigint;
+  readonly ctable: Slot;
+  readonly vtable: Slot;
+  readonly replySlot: Slot;
+  readonly callerSlot: Slot;
+  readonly bufferSlot: Slot;
+  readonly eptRootSlot: Slot;
+  boundNotification: Notification | null;
+  pendingFault: Fault | null;
+  vcpu: VCPU | null;
+  inReadyQueue: boolean;
+  name: string;
+  /** The running TypeScript program, if any. */
+  program: ThreadProgramState | null;
+}
+
+/** Endpoint (§5.2). */
+export interface Endpoint extends ObjectBase {
+  readonly kind: "endpoint";
+  state: "Idle" | "Send" | "Recv";
+  readonly queue: TCB[];
+}
+
+/** Notification (§5.7). */
+export interface Notification extends ObjectBase {
+  readonly kind: "notification";
+  state: "Idle" | "Waiting" | "Active";
+  word: bigint;
+  readonly queue: TCB[];
+  boundTCB: TCB | null;
+}
+
+/** CNode: 2^radix slots, created lazily (untouched slots cost nothing). */
+export interface CNode extends ObjectBase {
+  readonly kind: "cnode";
+  readonly radix: number;
+  readonly slots: Map<number, Slot>;
+}
+
+/** A frame of 4 KiB, 2 MiB or 1 GiB. */
+export interface Frame extends ObjectBase {
+  readonly kind: "frame";
+  readonly isDevice: boolean;
+}
+
+/** Kinds of paging-structure objects of both architectures. */
+export type PagingKind =
+  | "arm_pt"
+  | "arm_vspace"
+  | "x86_pml4"
+  | "x86_pdpt"
+  | "x86_pd"
+  | "x86_pt"
+  | "ept_pml4"
+  | "ept_pdpt"
+  | "ept_pd"
+  | "ept_pt";
+
+/** A page-table entry: a next-level table or a page. */
+export type PTE =
+  | { readonly kind: "table"; readonly table: PagingTable }
+  | {
+      readonly kind: "page";
+      readonly frame: Frame;
+      /** Page size in log2 bytes. */
+      readonly sizeBits: number;
+      readonly rights: VMRights;
+      readonly attributes: bigint;
+    };
+
+/** Any paging structure (root or intermediate), entries kept sparsely. */
+export interface PagingTable extends ObjectBase {
+  readonly kind: PagingKind;
+  readonly entries: Map<number, PTE>;
+  /** Where a non-root table is installed (table and index), or null. */
+  parent: { readonly table: PagingTable; readonly index: number } | null;
+  /** ASID assigned to a root, or null. */
+  asid: number | null;
+}
+
+/** An ASID pool: up to 512 VSpace roots. */
+export interface ASIDPool extends ObjectBase {
+  readonly kind: "asid_pool";
+  /** First ASID of the pool (pool index * 512). */
+  readonly base: number;
+  readonly entries: Map<number, PagingTable>;
+}
+
+/** A VCPU of either architecture (execution state lives with the vCPU executor). */
+export interface VCPU extends ObjectBase {
+  readonly kind: "vcpu";
+  readonly arch: "aarch64" | "x86_64";
+  tcb: TCB | null;
+  /** ARM: the 24 `seL4_VCPUReg` values. */
+  readonly regs: bigint[];
+  /** ARM: list registers (pending/active interrupt per index), null when empty. */
+  readonly lrs: ({ virq: number; priority: number; group: number; active: boolean } | null)[];
+  /** ARM: virtual PPIs masked until AckVPPI. */
+  readonly vppiMasked: Set<number>;
+  /** x86: VMCS fields by encoding. */
+  readonly vmcs: Map<number, bigint>;
+  /** x86: guest eax, ebx, ecx, edx, esi, edi, ebp. */
+  readonly guestRegisters: bigint[];
+  /** x86: ports whose accesses trap (a set bit in the I/O bitmap). */
+  readonly ioPortsEnabled: Set<number>;
+}
+
+/** Every memory-backed object. */
+export type KernelObject =
+  | TCB
+  | Endpoint
+  | Notification
+  | CNode
+  | Frame
+  | PagingTable
+  | ASIDPool
+  | VCPU;
+
+/** VM access rights of a frame mapping (§7.3). */
+export type VMRights = "KernelOnly" | "ReadOnly" | "ReadWrite";
+
+/** Capability values (§2.4). Rights words use `seL4_CapRights` bits (W=1, R=2, G=4, GR=8). */
+export type Cap =
+  | { readonly type: "null" }
+  | {
+      readonly type: "untyped";
+      readonly paddr: number;
+      readonly sizeBits: number;
+      readonly isDevice: boolean;
+      /** Watermark in bytes from paddr (the kernel counts 16-byte units; same value * 16). */
+      freeIndex: number;
+    }
+  | {
+      readonly type: "endpoint";
+      readonly obj: Endpoint;
+      readonly badge: bigint;
+      readonly rights: number;
+    }
+  | {
+      readonly type: "notification";
+      readonly obj: Notification;
+      readonly badge: bigint;
+      readonly rights: number;
+    }
+  | {
+      readonly type: "reply";
+      readonly tcb: TCB;
+      readonly master: boolean;
+      readonly canGrant: boolean;
+    }
+  | {
+      readonly type: "cnode";
+      readonly obj: CNode;
+      readonly guard: bigint;
+      readonly guardSize: number;
+    }
+  | { readonly type: "thread"; readonly obj: TCB }
+  | { readonly type: "irq_control" }
+  | { readonly type: "irq_handler"; readonly irq: number }
+  | { readonly type: "domain" }
+  | {
+      readonly type: "frame";
+      readonly obj: Frame;
+      readonly rights: VMRights;
+      readonly mapping: FrameMapping | null;
+    }
+  | {
+      readonly type: "paging";
+      readonly obj: PagingTable;
+      /** Non-roots: mapped address (rounded to the coverage). Roots: unused. */
+      readonly mappedAddress: bigint | null;
+      /** The ASID the table is mapped under (non-roots) or assigned (roots). */
+      readonly asid: number | null;
+    }
+  | { readonly type: "asid_control" }
+  | { readonly type: "asid_pool"; readonly obj: ASIDPool }
+  | { readonly type: "vcpu"; readonly obj: VCPU }
+  | { readonly type: "io_port_control" }
+  | { readonly type: "io_port"; readonly first: number; readonly last: number };
+
+/** The one mapping a frame cap may describe. */
+export interface FrameMapping {
+  readonly asid: number;
+  readonly vaddr: bigint;
+  readonly space: "vspace" | "ept";
+}
+
+/** The kind a Retype creates, for object kinds with memory. */
+export type RetypeKind = Exclude<ObjectKind, "untyped">;
+
+/** Rights bits. */
+export const CapRight = { Write: 1, Read: 2, Grant: 4, GrantReply: 8, All: 15 } as const;

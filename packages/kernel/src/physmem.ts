@@ -1,0 +1,161 @@
+/** Error thrown by {@link PhysicalMemory} for an access outside every RAM and device region. */
+export class PhysicalAddressError extends Error {
+  /** The first byte of the failed access. */
+  readonly paddr: number;
+  /** Creates the error for an access at `paddr` of `length` bytes. */
+  constructor(paddr: number, length: number) {
+    super(`physical access of ${length} byte(s) at 0x${paddr.toString(16)} is outside memory`);
+    this.name = "PhysicalAddressError";
+    this.paddr = paddr;
+  }
+}
+
+/** A region of the physical address map. */
+export interface PhysicalRegion {
+  /** First byte. */
+  readonly base: number;
+  /** Size in bytes. */
+  readonly size: number;
+}
+
+const PAGE_BITS = 12;
+const PAGE_SIZE = 1 << PAGE_BITS;
+
+/**
+ * Sparse physical memory: 4 KiB pages are allocated on first write; untouched memory reads as
+ * zeros and costs nothing, so a machine with gigabytes of RAM is free until used.
+ *
+ * @remarks
+ * Both RAM and device regions are backed the same way (device registers that behave are the
+ * business of device models, which sit above this store). Accesses outside every region throw
+ * {@link PhysicalAddressError}: that is a programming error of a loader or test, never reachable
+ * from a thread, whose accesses the kernel checks against capabilities first.
+ */
+export class PhysicalMemory {
+  private readonly pages = new Map<number, Uint8Array>();
+  /** The regions that exist (RAM and device), sorted by base. */
+  readonly regions: readonly PhysicalRegion[];
+
+  /** Creates the memory for the given regions. */
+  constructor(regions: readonly PhysicalRegion[]) {
+    this.regions = [...regions].sort((a, b) => a.base - b.base);
+  }
+
+  /** Number of 4 KiB pages currently backed by host memory. */
+  get residentPages(): number {
+    return this.pages.size;
+  }
+
+  /** True if `[paddr, paddr + length)` lies inside one region. */
+  contains(paddr: number, length: number): boolean {
+    if (!Number.isSafeInteger(paddr) || !Number.isSafeInteger(length) || paddr < 0 || length < 0) {
+      return false;
+    }
+    return this.regions.some((r) => paddr >= r.base && paddr + length <= r.base + r.size);
+  }
+
+  private check(paddr: number, length: number): void {
+    if (!this.contains(paddr, length)) throw new PhysicalAddressError(paddr, length);
+  }
+
+  /** Copies `length` bytes starting at `paddr` out of memory. */
+  read(paddr: number, length: number): Uint8Array {
+    this.check(paddr, length);
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const addr = paddr + done;
+      const pageNo = Math.floor(addr / PAGE_SIZE);
+      const offset = addr - pageNo * PAGE_SIZE;
+      const n = Math.min(PAGE_SIZE - offset, length - done);
+      const page = this.pages.get(pageNo);
+      if (page) out.set(page.subarray(offset, offset + n), done);
+      done += n;
+    }
+    return out;
+  }
+
+  /** Copies `bytes` into memory at `paddr`. */
+  write(paddr: number, bytes: Uint8Array): void {
+    this.check(paddr, bytes.length);
+    let done = 0;
+    while (done < bytes.length) {
+      const addr = paddr + done;
+      const pageNo = Math.floor(addr / PAGE_SIZE);
+      const offset = addr - pageNo * PAGE_SIZE;
+      const n = Math.min(PAGE_SIZE - offset, bytes.length - done);
+      let page = this.pages.get(pageNo);
+      if (!page) {
+        page = new Uint8Array(PAGE_SIZE);
+        this.pages.set(pageNo, page);
+      }
+      page.set(bytes.subarray(done, done + n), offset);
+      done += n;
+    }
+  }
+
+  /** Reads a little-endian 64-bit word (`paddr` must be 8-byte aligned). */
+  readWord(paddr: number): bigint {
+    this.check(paddr, 8);
+    const pageNo = Math.floor(paddr / PAGE_SIZE);
+    const page = this.pages.get(pageNo);
+    if (!page) return 0n;
+    const offset = paddr - pageNo * PAGE_SIZE;
+    if (offset + 8 > PAGE_SIZE)
+      return new DataView(this.read(paddr, 8).buffer).getBigUint64(0, true);
+    return new DataView(page.buffer, page.byteOffset).getBigUint64(offset, true);
+  }
+
+  /** Writes a little-endian 64-bit word (the value is taken modulo 2^64). */
+  writeWord(paddr: number, value: bigint): void {
+    this.check(paddr, 8);
+    const pageNo = Math.floor(paddr / PAGE_SIZE);
+    const offset = paddr - pageNo * PAGE_SIZE;
+    if (offset + 8 > PAGE_SIZE) {
+      const bytes = new Uint8Array(8);
+      new DataView(bytes.buffer).setBigUint64(0, BigInt.asUintN(64, value), true);
+      this.write(paddr, bytes);
+      return;
+    }
+    let page = this.pages.get(pageNo);
+    if (!page) {
+      if (value === 0n) return;
+      page = new Uint8Array(PAGE_SIZE);
+      this.pages.set(pageNo, page);
+    }
+    new DataView(page.buffer, page.byteOffset).setBigUint64(
+      offset,
+      BigInt.asUintN(64, value),
+      true,
+    );
+  }
+
+  /** Zeroes `[paddr, paddr + length)`; whole pages are released back to "untouched". */
+  zero(paddr: number, length: number): void {
+    this.check(paddr, length);
+    const end = paddr + length;
+    const firstPage = Math.floor(paddr / PAGE_SIZE);
+    const lastPage = Math.floor((end - 1) / PAGE_SIZE);
+    if (length === 0) return;
+    // Walk whichever is smaller: the resident pages or the page range.
+    if (this.pages.size < lastPage - firstPage + 1) {
+      for (const [pageNo, page] of this.pages) {
+        if (pageNo < firstPage || pageNo > lastPage) continue;
+        this.zeroInPage(pageNo, page, paddr, end);
+      }
+    } else {
+      for (let pageNo = firstPage; pageNo <= lastPage; pageNo++) {
+        const page = this.pages.get(pageNo);
+        if (page) this.zeroInPage(pageNo, page, paddr, end);
+      }
+    }
+  }
+
+  private zeroInPage(pageNo: number, page: Uint8Array, start: number, end: number): void {
+    const pageStart = pageNo * PAGE_SIZE;
+    const from = Math.max(start, pageStart) - pageStart;
+    const to = Math.min(end, pageStart + PAGE_SIZE) - pageStart;
+    if (from === 0 && to === PAGE_SIZE) this.pages.delete(pageNo);
+    else page.fill(0, from, to);
+  }
+}
