@@ -101,3 +101,32 @@ export function messageLayout(config: Sel4Config, desc: InvocationDesc): Message
     replyLength: output.words,
   };
 }
+
+/** A parameter as read back from message words: a masked field, or a struct of words. */
+export type UnpackedParam = bigint | Readonly<Record<string, bigint>>;
+
+/**
+ * Reads every non-cap parameter of `placements` out of message words, as a kernel decoding an
+ * invocation (or a stub reading a reply) sees it: each field masked to its width, structs one
+ * word per field, words past the end of `words` read as 0. No range checks: the kernel decides
+ * what a value means (and in which order to complain).
+ */
+export function unpackMessage(
+  placements: readonly ParamPlacement[],
+  words: readonly bigint[],
+): Record<string, UnpackedParam> {
+  const values: Record<string, UnpackedParam> = {};
+  const at = (i: number): bigint => BigInt.asUintN(64, words[i] ?? 0n);
+  for (const placement of placements) {
+    if ("extraCap" in placement) continue;
+    const { mr, shift, bits, fields } = placement;
+    if (fields) {
+      values[placement.param.name] = Object.fromEntries(
+        fields.map((field, i) => [field, at(mr + i)]),
+      );
+    } else {
+      values[placement.param.name] = BigInt.asUintN(bits, at(mr) >> BigInt(shift));
+    }
+  }
+  return values;
+}
