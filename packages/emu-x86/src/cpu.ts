@@ -9,47 +9,8 @@ import { executeInstruction } from "./ops/execute.js";
 import { ACCESS_EXECUTE, ACCESS_READ, ACCESS_WRITE, physicalAccess, translateLinear } from "./paging.js";
 import { ActivityState, ExitReason, Interruptibility, PrimaryControl } from "./vmcs.js";
 import { injectEntryEvent, recordExit } from "./vmexit.js";
+import { CR0_ET, CR0_PE, CS, LDTR, SS, TR } from "./registers.js";
 
-/** Segment register indices (the x86 encoding order), plus LDTR and TR. */
-export const ES = 0;
-/** Code segment. */
-export const CS = 1;
-/** Stack segment. */
-export const SS = 2;
-/** Data segment. */
-export const DS = 3;
-/** FS. */
-export const FS = 4;
-/** GS. */
-export const GS = 5;
-/** Local descriptor table register. */
-export const LDTR = 6;
-/** Task register. */
-export const TR = 7;
-
-/** CR0 bits. */
-export const CR0_PE = 1;
-/** CR0.MP. */
-export const CR0_MP = 2;
-/** CR0.EM. */
-export const CR0_EM = 4;
-/** CR0.TS. */
-export const CR0_TS = 8;
-/** CR0.ET (hard-wired to 1). */
-export const CR0_ET = 0x10;
-/** CR0.NE. */
-export const CR0_NE = 0x20;
-/** CR0.WP. */
-export const CR0_WP = 0x10000;
-/** CR0.PG. */
-export const CR0_PG = 0x80000000 | 0;
-/** CR4.PSE. */
-export const CR4_PSE = 0x10;
-/** CR4.PGE. */
-export const CR4_PGE = 0x80;
-
-/** How many REP iterations one step may run before yielding (EIP stays on the instruction). */
-export const REP_CHUNK = 4096;
 
 /**
  * The CPU state and the memory path. Instruction semantics live in ops/, translation in
@@ -180,7 +141,7 @@ export class CpuCore implements FlagState {
   }
 
   getReg(r: number, width: number): number {
-    if (width === 32) return this.regs[r]! >>> 0;
+    if (width === 32) return this.regs[r]!;
     if (width === 16) return this.regs[r]! & 0xffff;
     return this.getReg8(r);
   }
@@ -233,9 +194,9 @@ export class CpuCore implements FlagState {
     else this.writeSlow(lin, 4, v);
   }
 
-  /** Reads `width` bits (8, 16 or 32); 32-bit values come back unsigned. */
+  /** Reads `width` bits (8, 16 or 32); 32-bit values come back as int32. */
   readW(lin: number, width: number): number {
-    if (width === 32) return this.read32(lin) >>> 0;
+    if (width === 32) return this.read32(lin);
     if (width === 16) return this.read16(lin);
     return this.read8(lin);
   }
@@ -261,13 +222,13 @@ export class CpuCore implements FlagState {
       translateLinear(this, (lin + size - 1) | 0, ACCESS_READ);
       let v = 0;
       for (let i = 0; i < size; i++) v |= this.readSlow((lin + i) | 0, 1) << (8 * i);
-      return size === 4 ? v >>> 0 : v;
+      return v;
     }
     const host = translateLinear(this, lin, ACCESS_READ);
     if (host < 0) return physicalAccess(this, this.mmioAddress, size, ACCESS_READ, 0, lin);
     if (size === 1) return this.ram[host]!;
     if (size === 2) return this.view.getUint16(host, true);
-    return this.view.getUint32(host, true);
+    return this.view.getInt32(host, true);
   }
 
   private writeSlow(lin: number, size: number, v: number): void {

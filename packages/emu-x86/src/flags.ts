@@ -1,6 +1,6 @@
 /**
- * Lazy EFLAGS. Arithmetic records its kind, operands and result (all masked to the operand
- * width, unsigned) and the six status flags are computed only when read. Flags that the SDM
+ * Lazy EFLAGS. Arithmetic records its kind, operands and result (masked to the operand width;
+ * 32-bit values kept as int32 so V8 never boxes them) and the six status flags are computed only when read. Flags that the SDM
  * leaves undefined get the values Intel hardware and QEMU produce (AF = 0 after logic ops).
  */
 
@@ -8,11 +8,11 @@
 export interface FlagState {
   /** Which operation produced the status flags (a FLAGS_* kind). */
   fKind: number;
-  /** First operand, masked, unsigned. */
+  /** First operand, masked (32-bit values as int32). */
   fOp1: number;
-  /** Second operand, masked, unsigned. */
+  /** Second operand, masked. */
   fOp2: number;
-  /** Result, masked, unsigned. */
+  /** Result, masked. */
   fRes: number;
   /** Operand width in bits: 8, 16 or 32. */
   fWidth: number;
@@ -86,21 +86,26 @@ function buildParityTable(): Uint8Array {
   return table;
 }
 
+/** The sign bit of a width as an int32 (values are stored as int32, so bit 31 is negative). */
 function signBit(width: number): number {
-  return width === 32 ? 0x80000000 : 1 << (width - 1);
+  return width === 32 ? -0x80000000 : 1 << (width - 1);
+}
+
+function maxPositive(width: number): number {
+  return width === 32 ? 0x7fffffff : (1 << (width - 1)) - 1;
 }
 
 /** Carry flag as 0 or 1. */
 export function getCF(s: FlagState): number {
   switch (s.fKind) {
     case FLAGS_ADD:
-      return s.fRes < s.fOp1 ? 1 : 0;
+      return s.fRes >>> 0 < s.fOp1 >>> 0 ? 1 : 0;
     case FLAGS_ADC:
-      return s.fRes <= s.fOp1 ? 1 : 0;
+      return s.fRes >>> 0 <= s.fOp1 >>> 0 ? 1 : 0;
     case FLAGS_SUB:
-      return s.fOp1 < s.fOp2 ? 1 : 0;
+      return s.fOp1 >>> 0 < s.fOp2 >>> 0 ? 1 : 0;
     case FLAGS_SBB:
-      return s.fOp1 <= s.fOp2 ? 1 : 0;
+      return s.fOp1 >>> 0 <= s.fOp2 >>> 0 ? 1 : 0;
     case FLAGS_LOGIC:
       return 0;
     case FLAGS_NEG:
@@ -124,9 +129,9 @@ export function getOF(s: FlagState): number {
       return 0;
     case FLAGS_INC:
     case FLAGS_NEG:
-      return s.fRes === sign >>> 0 ? 1 : 0;
+      return s.fRes === sign ? 1 : 0;
     case FLAGS_DEC:
-      return s.fRes === (sign >>> 0) - 1 ? 1 : 0;
+      return s.fRes === maxPositive(s.fWidth) ? 1 : 0;
     default:
       return (s.fStored >> 11) & 1;
   }
@@ -208,17 +213,17 @@ export function testCondition(s: FlagState, cc: number): boolean {
     const shift = 32 - s.fWidth;
     switch (cc) {
       case 2:
-        return a < b;
+        return a >>> 0 < b >>> 0;
       case 3:
-        return a >= b;
+        return a >>> 0 >= b >>> 0;
       case 4:
         return a === b;
       case 5:
         return a !== b;
       case 6:
-        return a <= b;
+        return a >>> 0 <= b >>> 0;
       case 7:
-        return a > b;
+        return a >>> 0 > b >>> 0;
       case 0xc:
         return a << shift < b << shift;
       case 0xd:

@@ -1,4 +1,5 @@
-import { CS, type CpuCore, SS, TR } from "./cpu.js";
+import { type CpuCore } from "./cpu.js";
+import { CS, SS, TR } from "./registers.js";
 import { GuestFault, Vector, generalProtection } from "./faults.js";
 import { AC, IF, NT, RF, TF, VM, settleFlags } from "./flags.js";
 import {
@@ -48,10 +49,10 @@ export function deliverFault(cpu: CpuCore, vector: number, errorCode: number): v
     const info =
       vector | (type << 8) | (errorCode >= 0 ? INTERRUPTION_INFO_DELIVER_ERROR_CODE : 0) | 0x80000000;
     recordExit(cpu, ExitReason.EXCEPTION_NMI, vector === Vector.PF ? cpu.cr2Pending : 0, software ? cpu.insn.length : 0);
-    cpu.exitInterruptInfo = info >>> 0;
+    cpu.exitInterruptInfo = info | 0;
     cpu.exitInterruptError = errorCode >= 0 ? errorCode : 0;
     if (previous !== 0) {
-      cpu.idtVectoringInfo = previous >>> 0;
+      cpu.idtVectoringInfo = previous | 0;
     }
     if (software) cpu.eip = cpu.instructionStart;
     throwExit();

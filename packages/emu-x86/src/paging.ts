@@ -1,4 +1,5 @@
-import { CR0_PG, CR0_WP, CR4_PGE, CR4_PSE, type CpuCore } from "./cpu.js";
+import { type CpuCore } from "./cpu.js";
+import { CR0_PG, CR0_WP, CR4_PGE, CR4_PSE } from "./registers.js";
 import { GuestFault, Vector } from "./faults.js";
 import { EPT_EXECUTE, EPT_MMIO, EPT_READ, EPT_WRITE } from "./memory.js";
 import { ExitReason } from "./vmcs.js";
@@ -59,8 +60,8 @@ function eptViolation(cpu: CpuCore, gpa: number, access: number, entry: number, 
   const accessBit = access === ACCESS_WRITE ? 2 : access === ACCESS_EXECUTE ? 4 : 1;
   const qual = accessBit | ((entry & 7) << 3) | (1 << 7) | (final ? 1 << 8 : 0);
   recordExit(cpu, ExitReason.EPT_VIOLATION, qual, cpu.insn.length);
-  cpu.exitGuestPhysical = gpa >>> 0;
-  cpu.exitGuestLinear = lin >>> 0;
+  cpu.exitGuestPhysical = gpa | 0;
+  cpu.exitGuestLinear = lin | 0;
   throwExit();
 }
 

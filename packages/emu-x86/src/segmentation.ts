@@ -1,4 +1,5 @@
-import { CS, type CpuCore, LDTR, SS } from "./cpu.js";
+import { type CpuCore } from "./cpu.js";
+import { CS, LDTR, SS } from "./registers.js";
 import { GuestFault, Vector, generalProtection } from "./faults.js";
 import { ACCESS_RIGHTS_UNUSABLE } from "./vmcs.js";
 

@@ -1,4 +1,5 @@
-import { CS, CpuCore, SS } from "./cpu.js";
+import { CpuCore } from "./cpu.js";
+import { CS, SS } from "./registers.js";
 import type { GuestPhysicalMemory } from "./memory.js";
 import { flushTlb, invalidateEpt } from "./paging.js";
 import { VmcsField as F } from "./vmcs.js";
@@ -86,14 +87,14 @@ export class X86Vcpu {
     cpu.run(budget);
     return {
       reason: cpu.exitReason,
-      qualification: cpu.exitQualification,
+      qualification: cpu.exitQualification >>> 0,
       instructionLength: cpu.exitInstructionLength,
-      guestPhysical: cpu.exitGuestPhysical,
-      guestLinear: cpu.exitGuestLinear,
-      interruptInfo: cpu.exitInterruptInfo,
-      interruptError: cpu.exitInterruptError,
-      idtVectoringInfo: cpu.idtVectoringInfo,
-      idtVectoringError: cpu.idtVectoringError,
+      guestPhysical: cpu.exitGuestPhysical >>> 0,
+      guestLinear: cpu.exitGuestLinear >>> 0,
+      interruptInfo: cpu.exitInterruptInfo >>> 0,
+      interruptError: cpu.exitInterruptError >>> 0,
+      idtVectoringInfo: cpu.idtVectoringInfo >>> 0,
+      idtVectoringError: cpu.idtVectoringError >>> 0,
     };
   }
 
@@ -164,19 +165,19 @@ export class X86Vcpu {
       case F.DATA_EXIT_REASON:
         return cpu.exitReason >>> 0;
       case F.DATA_EXIT_QUALIFICATION:
-        return cpu.exitQualification;
+        return cpu.exitQualification >>> 0;
       case F.DATA_EXIT_INSTRUCTION_LENGTH:
         return cpu.exitInstructionLength;
       case F.DATA_GUEST_PHYSICAL:
-        return cpu.exitGuestPhysical;
+        return cpu.exitGuestPhysical >>> 0;
       case F.DATA_GUEST_LINEAR_ADDRESS:
-        return cpu.exitGuestLinear;
+        return cpu.exitGuestLinear >>> 0;
       case F.DATA_EXIT_INTERRUPT_INFO:
-        return cpu.exitInterruptInfo;
+        return cpu.exitInterruptInfo >>> 0;
       case F.DATA_EXIT_INTERRUPT_ERROR:
         return cpu.exitInterruptError >>> 0;
       case F.DATA_IDT_VECTOR_INFO:
-        return cpu.idtVectoringInfo;
+        return cpu.idtVectoringInfo >>> 0;
       case F.DATA_IDT_VECTOR_ERROR:
         return cpu.idtVectoringError >>> 0;
       default:

@@ -6,7 +6,7 @@ import { INTERRUPTION_INFO_DELIVER_ERROR_CODE, InterruptionType } from "./vmcs.j
 /** Records the exit information fields (the read-only data part of the VMCS). */
 export function recordExit(cpu: CpuCore, reason: number, qualification: number, length: number): void {
   cpu.exitReason = reason;
-  cpu.exitQualification = qualification >>> 0;
+  cpu.exitQualification = qualification | 0;
   cpu.exitInstructionLength = length;
   cpu.exitGuestPhysical = 0;
   cpu.exitGuestLinear = 0;
@@ -14,7 +14,7 @@ export function recordExit(cpu: CpuCore, reason: number, qualification: number, 
   cpu.exitInterruptError = 0;
   if (cpu.delivering !== 0) {
     // The exit interrupted event delivery: report it so the VMM can re-inject it.
-    cpu.idtVectoringInfo = cpu.delivering >>> 0;
+    cpu.idtVectoringInfo = cpu.delivering | 0;
     cpu.idtVectoringError = cpu.deliveringError;
     cpu.delivering = 0;
   }

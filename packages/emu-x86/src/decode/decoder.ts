@@ -222,8 +222,10 @@ export function decode(
 }
 
 function readImmediate(src: CodeSource, csBase: number, eip: number, pos: number, size: number): number {
-  const at = (i: number) => src.fetch8((csBase + ((eip + pos + i) | 0)) | 0);
-  if (size === 1) return (at(0) << 24) >> 24;
-  if (size === 2) return ((at(0) | (at(1) << 8)) << 16) >> 16;
-  return at(0) | (at(1) << 8) | (at(2) << 16) | (at(3) << 24);
+  const lin = (csBase + ((eip + pos) | 0)) | 0;
+  const b0 = src.fetch8(lin);
+  if (size === 1) return (b0 << 24) >> 24;
+  const b1 = src.fetch8((lin + 1) | 0);
+  if (size === 2) return ((b0 | (b1 << 8)) << 16) >> 16;
+  return b0 | (b1 << 8) | (src.fetch8((lin + 2) | 0) << 16) | (src.fetch8((lin + 3) | 0) << 24);
 }

@@ -22,9 +22,9 @@ import type { Handler } from "./execute.js";
 
 /** Integer arithmetic: ADD..CMP, INC/DEC, NEG/NOT, TEST, MUL/IMUL/DIV/IDIV, XADD, CMPXCHG, BCD. */
 
-/** Masks a value to `width` bits, unsigned. */
+/** Masks a value to `width` bits (a 32-bit value stays int32). */
 export function mask(v: number, width: number): number {
-  return width === 32 ? v >>> 0 : v & ((1 << width) - 1);
+  return width === 32 ? v | 0 : v & ((1 << width) - 1);
 }
 
 /** The eight group-1 operations (ADD OR ADC SBB AND SUB XOR CMP); returns the masked result. */

@@ -1,4 +1,5 @@
-import { CS, type CpuCore, SS } from "../cpu.js";
+import { type CpuCore } from "../cpu.js";
+import { CS, SS } from "../registers.js";
 import type { Instruction } from "../decode/instruction.js";
 import { GuestFault, Vector, generalProtection, undefinedOpcode } from "../faults.js";
 import { IOPL, NT, OF, VM, readEflags, testCondition } from "../flags.js";

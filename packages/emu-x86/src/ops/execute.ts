@@ -1,4 +1,5 @@
-import { CR0_EM, CR0_TS, type CpuCore } from "../cpu.js";
+import { type CpuCore } from "../cpu.js";
+import { CR0_EM, CR0_TS } from "../registers.js";
 import type { Instruction } from "../decode/instruction.js";
 import { GuestFault, Vector, undefinedOpcode } from "../faults.js";
 import { registerAlu } from "./alu.js";

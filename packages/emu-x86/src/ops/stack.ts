@@ -1,4 +1,5 @@
-import { type CpuCore, SS } from "../cpu.js";
+import { type CpuCore } from "../cpu.js";
+import { SS } from "../registers.js";
 import type { Instruction } from "../decode/instruction.js";
 import { generalProtection, undefinedOpcode } from "../faults.js";
 import { IF, IOPL, RF, VM, readEflags, writeEflags } from "../flags.js";

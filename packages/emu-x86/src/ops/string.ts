@@ -1,4 +1,5 @@
-import { type CpuCore, ES, REP_CHUNK } from "../cpu.js";
+import type { CpuCore } from "../cpu.js";
+import { ES, REP_CHUNK } from "../registers.js";
 import type { Instruction } from "../decode/instruction.js";
 import { DF, getZF } from "../flags.js";
 import { alu } from "./alu.js";

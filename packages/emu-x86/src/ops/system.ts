@@ -1,15 +1,5 @@
-import {
-  CR0_EM,
-  CR0_ET,
-  CR0_MP,
-  CR0_PE,
-  CR0_PG,
-  CR0_TS,
-  CR0_WP,
-  type CpuCore,
-  LDTR,
-  TR,
-} from "../cpu.js";
+import { type CpuCore } from "../cpu.js";
+import { CR0_EM, CR0_ET, CR0_MP, CR0_PE, CR0_PG, CR0_TS, CR0_WP, LDTR, TR } from "../registers.js";
 import type { Instruction } from "../decode/instruction.js";
 import { GuestFault, Vector, generalProtection, undefinedOpcode } from "../faults.js";
 import { IF, IOPL, ZF, settleFlags } from "../flags.js";
@@ -87,8 +77,8 @@ export function portAccess(
     if (string) {
       const a = insn.adsize === 32 ? -1 : 0xffff;
       cpu.exitGuestLinear = input
-        ? (cpu.segBase[0]! + (cpu.regs[7]! & a)) >>> 0
-        : (cpu.segBase[insn.seg]! + (cpu.regs[6]! & a)) >>> 0;
+        ? (cpu.segBase[0]! + (cpu.regs[7]! & a)) | 0
+        : (cpu.segBase[insn.seg]! + (cpu.regs[6]! & a)) | 0;
     }
     const linear = cpu.exitGuestLinear;
     try {
@@ -396,7 +386,7 @@ function lmsw(cpu: CpuCore, insn: Instruction, value: number): void {
   const target = (guestCr0 & ~0xf) | newLow;
   if (((target ^ cpu.cr0Shadow) & cpu.cr0Mask & 0xf) !== 0) {
     const memory = insn.mod !== 3 ? 1 << 6 : 0;
-    if (memory) cpu.exitGuestLinear = cpu.effectiveAddress(insn) >>> 0;
+    if (memory) cpu.exitGuestLinear = cpu.effectiveAddress(insn);
     instructionExit(cpu, ExitReason.CR_ACCESS, (3 << 4) | memory | ((value & 0xffff) << 16));
   }
   writeCr0(cpu, target);

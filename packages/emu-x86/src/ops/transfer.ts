@@ -1,4 +1,5 @@
-import { type CpuCore, CS, SS } from "../cpu.js";
+import { type CpuCore } from "../cpu.js";
+import { CS, SS } from "../registers.js";
 import type { Instruction } from "../decode/instruction.js";
 import { undefinedOpcode } from "../faults.js";
 import { CF, DF, STATUS_FLAGS, ZF, getCF, settleFlags } from "../flags.js";
