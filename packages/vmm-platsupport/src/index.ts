@@ -55,11 +55,13 @@ export {
   fdtNode,
 } from "./fdt/types.js";
 export { type FdtWriteOptions, writeFdt } from "./fdt/writer.js";
+export { type ChosenUpdate, fdtSetChosen } from "./guest-dtb/chosen.js";
 export {
   ARCH_TIMER_NS_EL1_PPI,
   ARCH_TIMER_NS_EL2_PPI,
   ARCH_TIMER_S_EL1_PPI,
   ARCH_TIMER_VIRT_PPI,
+  checkVirtGuestOptions,
   GIC_FDT_IRQ_FLAGS_EDGE_LO_HI,
   GIC_FDT_IRQ_FLAGS_LEVEL_HI,
   GIC_FDT_IRQ_TYPE_PPI,
@@ -149,3 +151,4 @@ export {
   loadLinuxArm64Image,
   parseLinuxArm64Image,
 } from "./loaders/linux-arm64-image.js";
+export { planVirtBoot, type VirtBoot, type VirtBootRequest } from "./loaders/virt-boot.js";

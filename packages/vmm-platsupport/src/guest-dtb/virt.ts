@@ -93,7 +93,12 @@ export interface VirtGuestOptions {
   readonly kaslr_seed?: bigint;
 }
 
-function check(options: VirtGuestOptions): void {
+/**
+ * Checks virt machine options without building anything.
+ * @param options - the options
+ * @throws GuestConfigError when the options describe no valid machine
+ */
+export function checkVirtGuestOptions(options: VirtGuestOptions): void {
   const { ram_size, num_vcpus, initrd } = options;
   if (
     !Number.isSafeInteger(ram_size) ||
@@ -206,7 +211,7 @@ function chosenNode(options: VirtGuestOptions): FdtNode {
  * @throws GuestConfigError when the options describe no valid machine
  */
 export function virtGuestFdt(options: VirtGuestOptions): Fdt {
-  check(options);
+  checkVirtGuestOptions(options);
   const root = fdtNode(
     "",
     [
