@@ -1,5 +1,7 @@
 /* Bytes the PL011 receive interrupt hands to the main loop: a single-producer (IRQ handler),
- * single-consumer (main loop, with IRQs masked while it looks) ring. */
+ * single-consumer (main loop, with IRQs masked while it looks) ring. Lossless: when the ring is
+ * full the receive interrupt is masked, so further bytes wait in the UART (and the emulator's
+ * input buffer) until the main loop has made room. */
 #ifndef GUEST_RX_QUEUE_H
 #define GUEST_RX_QUEUE_H
 
@@ -11,8 +13,6 @@ void rx_queue_start(void);
 int rx_queue_pop(void);
 /* Sleeps in WFI until at least one byte is queued, and returns it. */
 int rx_queue_wait(void);
-/* Bytes dropped because the queue was full. */
-u64 rx_queue_overflows(void);
 /* Times the receive interrupt handler ran. */
 u64 rx_queue_interrupts(void);
 

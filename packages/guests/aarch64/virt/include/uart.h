@@ -29,7 +29,8 @@ void uart_init(void);
 void uart_putc(char c);
 /* Reads one byte if the receive FIFO holds one; returns -1 when it is empty. */
 int uart_try_getc(void);
-void uart_enable_rx_interrupt(void);
+/* Unmasks (on != 0) or masks the receive and receive-timeout interrupts. */
+void uart_set_rx_interrupt(int on);
 /* Clears every latched UART interrupt (receive, timeout, errors). */
 void uart_clear_interrupts(void);
 

@@ -15,7 +15,8 @@
 static volatile u32 turn;
 static volatile u32 runs;
 
-static u64 one_second(void) { return timer_frequency(); }
+/* Generous: a loaded host may leave an emulated CPU unscheduled for a while. */
+static u64 answer_timeout(void) { return 5 * timer_frequency(); }
 
 static void secondary(u32 index) {
   u32 run = runs;
@@ -48,13 +49,13 @@ static int run_second_cpu(u32 run) {
   print("\n");
   if (result != PSCI_SUCCESS) return 0;
   flag_set(&turn, 1);
-  if (!flag_wait(&turn, 2, one_second())) {
+  if (!flag_wait(&turn, 2, answer_timeout())) {
     print("cpu0: cpu1 did not answer\n");
     return 0;
   }
   print("cpu0: cpu1 answered\n");
   flag_set(&turn, 3);
-  if (!flag_wait(&turn, 4, one_second())) {
+  if (!flag_wait(&turn, 4, answer_timeout())) {
     print("cpu0: cpu1 did not finish\n");
     return 0;
   }

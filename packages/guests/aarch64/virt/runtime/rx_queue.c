@@ -10,35 +10,40 @@
 static volatile u8 queue[QUEUE_SIZE];
 static volatile u32 head; /* written by the handler */
 static volatile u32 tail; /* written by the main loop */
-static volatile u64 overflows;
+static volatile int throttled; /* receive interrupt masked because the queue filled up */
 static volatile u64 interrupts;
+
+/* Moves bytes from the UART into the queue while there is room; runs in the handler or with
+ * IRQs masked. */
+static void drain(void) {
+  /* Clear first, then read: a byte landing after the reads keeps its interrupt raised. Clearing
+   * afterwards could drop that interrupt while the byte waits in the FIFO, and a full FIFO never
+   * raises another one. */
+  uart_clear_interrupts();
+  while (head - tail < QUEUE_SIZE) {
+    int c = uart_try_getc();
+    if (c < 0) return;
+    queue[head % QUEUE_SIZE] = (u8)c;
+    head++;
+  }
+  throttled = 1;
+  uart_set_rx_interrupt(0);
+}
 
 static void on_uart(u32 intid) {
   (void)intid;
   interrupts++;
-  /* Clear first, then drain: a byte landing after the drain keeps its interrupt raised. Clearing
-   * after the drain could drop that interrupt while the byte waits in the FIFO, and a full FIFO
-   * never raises another one. */
-  uart_clear_interrupts();
-  int c;
-  while ((c = uart_try_getc()) >= 0) {
-    if (head - tail >= QUEUE_SIZE) {
-      overflows++;
-      continue;
-    }
-    queue[head % QUEUE_SIZE] = (u8)c;
-    head++;
-  }
+  drain();
 }
 
 void rx_queue_start(void) {
   exceptions_set_irq_handler(UART_INTID, on_uart);
   gic_enable_interrupt(UART_INTID);
-  uart_enable_rx_interrupt();
+  uart_set_rx_interrupt(1);
   /* Bytes that arrived before now may have had their interrupt cleared by uart_init, and a
    * full FIFO raises no new one: drain them once by hand. */
   irq_mask();
-  on_uart(UART_INTID);
+  drain();
   irq_unmask();
 }
 
@@ -46,6 +51,11 @@ int rx_queue_pop(void) {
   if (tail == head) return -1;
   int c = queue[tail % QUEUE_SIZE];
   tail++;
+  if (throttled && head - tail <= QUEUE_SIZE / 2) {
+    throttled = 0;
+    uart_set_rx_interrupt(1);
+    drain();
+  }
   return c;
 }
 
@@ -63,7 +73,5 @@ int rx_queue_wait(void) {
   irq_unmask();
   return c;
 }
-
-u64 rx_queue_overflows(void) { return overflows; }
 
 u64 rx_queue_interrupts(void) { return interrupts; }

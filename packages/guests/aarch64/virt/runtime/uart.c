@@ -24,8 +24,8 @@ int uart_try_getc(void) {
   return (int)(mmio_read32(uart_base + UART_DR) & 0xff);
 }
 
-void uart_enable_rx_interrupt(void) {
-  mmio_write32(uart_base + UART_IMSC, UART_INT_RX | UART_INT_RT);
+void uart_set_rx_interrupt(int on) {
+  mmio_write32(uart_base + UART_IMSC, on ? UART_INT_RX | UART_INT_RT : 0);
 }
 
 void uart_clear_interrupts(void) { mmio_write32(uart_base + UART_ICR, 0x7ff); }
