@@ -12,6 +12,7 @@ export * from "./cap-tags.js";
 export * from "./cnode-cap-data.js";
 export * from "./errors.js";
 export * from "./faults.js";
+export * from "./invocations/by-config.js";
 export * from "./invocations/labels-aarch64.js";
 export * from "./invocations/labels-x86_64.js";
 export * from "./invocations/layout.js";

@@ -8,6 +8,7 @@ import {
   referenceX86_64,
 } from "../testing/reference-invocations.js";
 import type { Sel4Config } from "../types.js";
+import { invocationsOf } from "./by-config.js";
 import { invocationLabels_aarch64 } from "./labels-aarch64.js";
 import { invocationLabels_x86_64 } from "./labels-x86_64.js";
 import { messageLayout } from "./layout.js";
@@ -167,5 +168,17 @@ describe.each(["aarch64", "x86_64"] as const)("invocations of %s", (config) => {
     const sel4 = createSel4(new RecordingPort(config)) as unknown as Record<string, unknown>;
     expect([...interfaceNames[config]].sort()).toEqual(rows.map((row) => row[1]).sort());
     for (const [, name] of rows) expect(typeof sel4[name], name).toBe("function");
+  });
+
+  it("lists the configuration's invocations in label order exactly as the reference table", () => {
+    const ours = invocationsOf(config).map((row) => [
+      row.label,
+      row.name,
+      row.desc.label,
+      row.layout.extraCaps,
+      row.layout.length,
+      row.layout.replyLength,
+    ]);
+    expect(ours).toEqual(rows.map((row) => [...row]));
   });
 });
