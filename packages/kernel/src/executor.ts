@@ -48,7 +48,12 @@ export type ExecutorExit =
   /** The instruction budget ran out: a timer tick. */
   | { readonly kind: "budget" }
   /** The thread waits for an interrupt (WFI/HLT with nothing pending). */
-  | { readonly kind: "idle" };
+  | { readonly kind: "idle" }
+  /**
+   * x86 guest mode: a VM exit the kernel does not handle itself. `words` are the exit message
+   * registers MR0.. in the `SEL4_VMENTER_FAULT_*` layout; seL4_VMEnter returns FAULT with them.
+   */
+  | { readonly kind: "vmexit"; readonly words: readonly bigint[] };
 
 /** A plug-in that executes machine code for threads (the VM issues provide the emulators). */
 export interface ThreadExecutor {

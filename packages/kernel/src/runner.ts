@@ -8,6 +8,7 @@ import type { ExecutionContext, Translation } from "./executor.js";
 import { handleFault, syscallInstructionSize } from "./faults.js";
 import type { TCB } from "./objects/types.js";
 import { ThreadPort } from "./port.js";
+import { vmExit } from "./vmenter.js";
 import type { ThreadProgram } from "./program.js";
 import { schedule, timerTick } from "./scheduler.js";
 import type { KernelState } from "./state.js";
@@ -106,6 +107,9 @@ function runExecutor(k: KernelState, t: TCB): void {
       return;
     case "idle":
       timerTick(k);
+      return;
+    case "vmexit":
+      vmExit(k, t, exit.words);
       return;
   }
 }

@@ -60,6 +60,8 @@ export class KernelState {
     this.mem = mem;
     this.asidTable = new Array(this.params.numASIDPools).fill(null);
     this.irqState = new Array(this.params.maxIRQ + 1).fill("inactive");
+    // A hyp kernel on qemu-arm-virt holds VGIC maintenance (25), its timer (26) and the vtimer (27).
+    if (arch === "aarch64") for (const irq of [25, 26, 27]) this.irqState[irq] = "reserved";
     // Program entries live in a range no frame is ever mapped at by the model's boot.
     this.nextProgramEntry = 0x1_0000_0000n;
   }

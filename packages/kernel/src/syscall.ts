@@ -24,6 +24,7 @@ import { decodeDomainInvocation, decodeTCBInvocation } from "./threads/invocatio
 import { setThreadState } from "./threads/state.js";
 import { ipcBufferPaddr, setMR, setSyscallResult } from "./threads/tcb.js";
 import { decodeUntypedInvocation } from "./untyped.js";
+import { vmEnter } from "./vmenter.js";
 import {
   decodeARMVCPUInvocation,
   decodeIOPortControlInvocation,
@@ -254,6 +255,13 @@ function handleUnknownSyscall(k: KernelState, t: TCB, id: number): void {
       t.context[capReg] = BigInt(r.ok ? capTypeTag(k, r.slot.cap) : 0);
       return;
     }
+    case Syscall.VMEnter:
+      if (k.arch === "x86_64" && t.vcpu !== null) {
+        vmEnter(k, t);
+        return;
+      }
+      handleFault(k, t, { type: "UnknownSyscall", syscall: BigInt.asUintN(64, BigInt(id)) });
+      return;
     default:
       handleFault(k, t, { type: "UnknownSyscall", syscall: BigInt.asUintN(64, BigInt(id)) });
   }

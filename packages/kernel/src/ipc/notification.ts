@@ -3,6 +3,7 @@ import type { Notification, TCB } from "../objects/types.js";
 import { possibleSwitchTo, rescheduleRequired, tcbSchedEnqueue } from "../scheduler.js";
 import type { KernelState } from "../state.js";
 import { setThreadState } from "../threads/state.js";
+import { vmNotificationExit } from "../vmenter.js";
 import { cancelIPC } from "./endpoint.js";
 
 function setBadgeRegister(k: KernelState, t: TCB, badge: bigint): void {
@@ -19,6 +20,8 @@ export function sendSignal(k: KernelState, ntfn: Notification, badge: bigint): v
         setThreadState(k, t, "Running");
         setBadgeRegister(k, t, badge);
         possibleSwitchTo(k, t);
+      } else if (t !== null && t.state === "RunningVM") {
+        vmNotificationExit(k, t, badge);
       } else {
         ntfn.state = "Active";
         ntfn.word = badge;
