@@ -115,20 +115,27 @@ describe.skipIf(!haveQemu && !mustRun)("aarch64/virt guests under QEMU", () => {
     QEMU_TIMEOUT_MS + 5_000,
   );
 
-  it.skipIf(!installed("gcc") && !mustRun)(
+  it.skipIf((!installed("gcc") || !installed("dtc")) && !mustRun)(
     "the guests' device tree reader survives corrupted trees (host build, AddressSanitizer)",
     () => {
       const dir = mkdtempSync(join(tmpdir(), "guests-fdt-"));
       try {
-        const dtb = join(dir, "virt.dtb");
+        const qemuDtb = join(dir, "virt.dtb");
         const dump = spawnSync(qemuBinary, [
           ...manifest.machine,
           "-smp",
           "2",
           "-M",
-          `virt,gic-version=2,dumpdtb=${dtb}`,
+          `virt,gic-version=2,dumpdtb=${qemuDtb}`,
         ]);
         expect(dump.status, dump.stderr?.toString()).toBe(0);
+        const oneCellDtb = join(dir, "one-cell.dtb");
+        const dtc = spawnSync(
+          "dtc",
+          ["-I", "dts", "-O", "dtb", "-o", oneCellDtb, "host-tests/one-cell.dts"],
+          { cwd: virtDir, encoding: "utf8" },
+        );
+        expect(dtc.status, dtc.stderr).toBe(0);
         const harness = join(dir, "fdt_fuzz");
         const gcc = spawnSync(
           "gcc",
@@ -146,14 +153,25 @@ describe.skipIf(!haveQemu && !mustRun)("aarch64/virt guests under QEMU", () => {
           { cwd: virtDir, encoding: "utf8" },
         );
         expect(gcc.stderr).toBe("");
-        const fuzz = spawnSync(harness, [dtb, "2", "128", "20000", "1"], { encoding: "utf8" });
-        expect(fuzz.stderr).toBe("");
-        expect(fuzz.status).toBe(0);
-        const [iterations, intact] = fuzz.stdout.trim().split(" ").map(Number);
-        expect(iterations).toBe(20000);
-        // Some corruptions leave a walkable tree, most do not: both paths ran.
-        expect(intact).toBeGreaterThan(0);
-        expect(intact).toBeLessThan(20000);
+        const trees = [
+          [qemuDtb, "2", "128", "hvc"],
+          [oneCellDtb, "3", "256", "smc"],
+        ];
+        for (const [dtb, cpus, mib, psci] of trees) {
+          const fuzz = spawnSync(harness, [dtb!, cpus!, mib!, psci!, "20000", "1"], {
+            encoding: "utf8",
+          });
+          expect(fuzz.stderr).toBe("");
+          expect(fuzz.status).toBe(0);
+          const [iterations, intact] = fuzz.stdout.trim().split(" ").map(Number);
+          expect(iterations).toBe(20000);
+          // Some corruptions leave a walkable tree, most do not: both paths ran.
+          expect(intact).toBeGreaterThan(0);
+          expect(intact).toBeLessThan(20000);
+        }
+        // The harness itself can fail: a wrong expectation is reported.
+        const wrong = spawnSync(harness, [oneCellDtb, "3", "256", "hvc", "1", "1"]);
+        expect(wrong.status).not.toBe(0);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -3,7 +3,7 @@
  * machine_read finds in it, then walks many corrupted copies: every walk must end (the walker
  * always advances) without reading outside the blob's declared size, which the sanitizers and
  * the guard area catch.
- * Usage: fdt_fuzz DTB CPUS MEMORY_MIB ITERATIONS SEED */
+ * Usage: fdt_fuzz DTB CPUS MEMORY_MIB PSCI_METHOD ITERATIONS SEED */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,8 +72,8 @@ static void corrupt(unsigned char *blob, size_t size) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 6) {
-    fprintf(stderr, "usage: fdt_fuzz DTB CPUS MEMORY_MIB ITERATIONS SEED\n");
+  if (argc != 7) {
+    fprintf(stderr, "usage: fdt_fuzz DTB CPUS MEMORY_MIB PSCI_METHOD ITERATIONS SEED\n");
     return 2;
   }
   FILE *f = fopen(argv[1], "rb");
@@ -92,13 +92,14 @@ int main(int argc, char **argv) {
   struct machine m;
   machine_read(original, &m);
   if (m.fdt == NULL || m.cpu_count != strtoul(argv[2], NULL, 0) ||
-      m.memory_size != strtoul(argv[3], NULL, 0) << 20 || m.memory_base != 0x40000000) {
-    fprintf(stderr, "fdt_fuzz: read %u cpus, %lu bytes at %#lx\n", m.cpu_count, m.memory_size,
-            m.memory_base);
+      m.memory_size != strtoul(argv[3], NULL, 0) << 20 || m.memory_base != 0x40000000 ||
+      m.psci_smc != (strcmp(argv[4], "smc") == 0)) {
+    fprintf(stderr, "fdt_fuzz: read %u cpus, %lu bytes at %#lx, psci smc %d\n", m.cpu_count,
+            m.memory_size, m.memory_base, m.psci_smc);
     return 1;
   }
-  rng_state = strtoull(argv[5], NULL, 0) | 1;
-  long iterations = strtol(argv[4], NULL, 0);
+  long iterations = strtol(argv[5], NULL, 0);
+  rng_state = strtoull(argv[6], NULL, 0) | 1;
   unsigned char *mutated = malloc(size);
   long walked_ok = 0;
   for (long i = 0; i < iterations; i++) {

@@ -36,6 +36,8 @@ static int value_is(const u8 *value, u32 length, const char *text) {
 
 struct reading {
   struct machine *m;
+  u32 address_cells; /* of the root node, for /memory's reg */
+  u32 size_cells;
 };
 
 /* A reg value of #address-cells = 2 (QEMU virt root) or 1 (cpus with #address-cells = 1). */
@@ -45,17 +47,31 @@ static u64 first_address(const u8 *value, u32 length) {
   return 0;
 }
 
+/* A number of `cells` (1 or 2) big-endian cells starting at cell `index`. */
+static u64 read_cells(const u8 *value, u32 index, u32 cells) {
+  if (cells == 1) return fdt_cell(value, index);
+  return ((u64)fdt_cell(value, index) << 32) | fdt_cell(value, index + 1);
+}
+
 static void on_property(void *ctx, const char *const *path, int depth, const char *name,
                         const u8 *value, u32 length) {
-  struct machine *m = ((struct reading *)ctx)->m;
-  if (depth == 2 && fdt_name_is(path[0], "cpus") && fdt_name_is(path[1], "cpu") &&
+  struct reading *r = ctx;
+  struct machine *m = r->m;
+  /* The root's properties come before its child nodes in a flattened tree. */
+  if (depth == 0 && length == 4 && streq(name, "#address-cells")) {
+    u32 cells = fdt_cell(value, 0);
+    if (cells == 1 || cells == 2) r->address_cells = cells;
+  } else if (depth == 0 && length == 4 && streq(name, "#size-cells")) {
+    u32 cells = fdt_cell(value, 0);
+    if (cells == 1 || cells == 2) r->size_cells = cells;
+  } else if (depth == 2 && fdt_name_is(path[0], "cpus") && fdt_name_is(path[1], "cpu") &&
       streq(name, "reg")) {
     if (m->cpu_count < MAX_CPUS) m->cpu_mpidr[m->cpu_count] = first_address(value, length);
     m->cpu_count++;
   } else if (depth == 1 && fdt_name_is(path[0], "memory") && streq(name, "reg") &&
-             length >= 16 && m->memory_size == 0) {
-    m->memory_base = ((u64)fdt_cell(value, 0) << 32) | fdt_cell(value, 1);
-    m->memory_size = ((u64)fdt_cell(value, 2) << 32) | fdt_cell(value, 3);
+             length >= 4 * (r->address_cells + r->size_cells) && m->memory_size == 0) {
+    m->memory_base = read_cells(value, 0, r->address_cells);
+    m->memory_size = read_cells(value, r->address_cells, r->size_cells);
   } else if (depth == 1 && fdt_name_is(path[0], "psci") && streq(name, "method")) {
     m->psci_smc = value_is(value, length, "smc");
   }
@@ -66,7 +82,7 @@ void machine_read(const void *fdt, struct machine *out) {
   *out = fresh;
   out->fdt = fdt;
   if (fdt != NULL) {
-    struct reading r = {out};
+    struct reading r = {out, 2, 1}; /* the defaults of the device tree specification */
     if (fdt_walk(fdt, on_property, &r) != 0) {
       out->fdt = NULL;
       out->cpu_count = 0;
