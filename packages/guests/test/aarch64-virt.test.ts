@@ -68,7 +68,16 @@ describe("aarch64/virt guest binaries", () => {
     const names = listGuests("aarch64", "virt").map((g) => g.name);
     expect(names).toEqual(committed);
     expect(committed).toEqual(
-      expect.arrayContaining(["hello", "vectors", "timer", "mmu", "smp", "uart-irq", "sel4-shell"]),
+      expect.arrayContaining([
+        "hello",
+        "vectors",
+        "timer",
+        "mmu",
+        "fault",
+        "smp",
+        "uart-irq",
+        "sel4-shell",
+      ]),
     );
   });
 

@@ -40,6 +40,12 @@ static void dispatch_irqs(void) {
   }
 }
 
+/* FAR_EL1 is only meaningful (architecturally defined) for aborts and PC alignment faults. */
+static int far_is_valid(u64 esr) {
+  u64 ec = ESR_EC(esr);
+  return ec == 0x20 || ec == 0x21 || ec == 0x22 || ec == 0x24 || ec == 0x25;
+}
+
 static void report_and_power_off(struct exception_frame *frame) {
   print("\nunhandled exception: kind ");
   print_dec(frame->kind);
@@ -47,9 +53,11 @@ static void report_and_power_off(struct exception_frame *frame) {
   print_hex(frame->esr);
   print(" elr ");
   print_hex(frame->elr);
-  print(" far ");
-  print_hex(frame->far);
-  print("\n");
+  if (frame->kind == EXCEPTION_SYNC && far_is_valid(frame->esr)) {
+    print(" far ");
+    print_hex(frame->far);
+  }
+  print("\npowering off\n");
   psci_system_off();
 }
 
