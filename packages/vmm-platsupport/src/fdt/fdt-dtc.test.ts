@@ -1,6 +1,7 @@
 // The writer and reader checked against dtc, the reference implementation.
 import { describe, expect, it } from "vitest";
 import { dtcCompile, dtcDecompile } from "../testing/dtc.js";
+import { qemuVirtDtb } from "../testing/qemu.js";
 import {
   fdtGetCells,
   fdtGetString,
@@ -205,5 +206,19 @@ describe("blobs dtc writes, read back", () => {
   it("read a padded blob with spare space", () => {
     const padded = dtcCompile(SAMPLE_DTS, ["-p", "4096"]);
     expect(readFdt(padded).root).toEqual(fdt.root);
+  });
+});
+
+describe("a real-world blob (QEMU virt's own tree, written by libfdt)", () => {
+  it("reads, writes back and decompiles to the same source as the original", () => {
+    const original = qemuVirtDtb({
+      smp: 4,
+      memMiB: 512,
+      append: "console=ttyAMA0",
+      initrdBytes: 100,
+    });
+    const fdt = readFdt(original);
+    expect(fdt.root.children.length).toBeGreaterThan(40);
+    expect(dtcDecompile(writeFdt(fdt))).toBe(dtcDecompile(original));
   });
 });
