@@ -440,7 +440,7 @@ function asciiAdjust(cpu: CpuCore, subtract: boolean): void {
   let ax = cpu.getReg(0, 16);
   const adjust = (al & 0xf) > 9 || getAF(cpu) !== 0;
   if (adjust) {
-    if (subtract) ax = (((ax - 6) & 0xff) | ((((ax >> 8) - 1) & 0xff) << 8)) & 0xffff;
+    if (subtract) ax = (ax - 6 - 0x100) & 0xffff;
     else ax = (ax + 0x106) & 0xffff;
   }
   ax &= 0xff0f;
