@@ -30,6 +30,10 @@ export function suspend(k: KernelState, t: TCB): void {
   if (t.state === "Running" && t.program?.pending && t !== k.executing) {
     t.context[k.params.pcRegister] = t.context[k.params.pcRegister]! + syscallInstructionSize(k);
   }
+  if (t.state === "Running" && t.executorSyscall) {
+    t.context[k.params.pcRegister] = t.context[k.params.pcRegister]! + syscallInstructionSize(k);
+    t.executorSyscall = false;
+  }
   setThreadState(k, t, "Inactive");
   tcbSchedDequeue(k, t);
 }

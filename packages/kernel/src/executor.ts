@@ -41,7 +41,11 @@ export interface ExecutionContext {
 
 /** Why an executor returned control to the kernel. */
 export type ExecutorExit =
-  /** The thread executed a system-call instruction (svc/hvc/syscall): number in its register. */
+  /**
+   * The thread executed a system-call instruction (svc/hvc/syscall): number in its register, pc
+   * left at the instruction (FaultIP). The kernel moves pc past it when the call completes and
+   * leaves it there when the call must be re-executed (Restart).
+   */
   | { readonly kind: "syscall" }
   /** The thread raised a fault (VMFault, UserException, VCPU faults...). pc = FaultIP. */
   | { readonly kind: "fault"; readonly fault: Fault }

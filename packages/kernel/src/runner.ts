@@ -8,12 +8,12 @@ import type { ExecutionContext, Translation } from "./executor.js";
 import { handleFault, syscallInstructionSize } from "./faults.js";
 import type { TCB } from "./objects/types.js";
 import { ThreadPort } from "./port.js";
-import { vmExit } from "./vmenter.js";
 import type { ThreadProgram } from "./program.js";
 import { schedule, timerTick } from "./scheduler.js";
 import type { KernelState } from "./state.js";
 import { handleSyscall } from "./syscall.js";
 import { setThreadState } from "./threads/state.js";
+import { vmExit } from "./vmenter.js";
 import { findVSpaceForASID, lookupPTSlot } from "./vspace/common.js";
 
 /** Error thrown when a thread's port is used while that thread is not the one running. */
@@ -97,6 +97,7 @@ function runExecutor(k: KernelState, t: TCB): void {
   const exit = k.executor!.execute(executionContext(k, t), EXECUTOR_BUDGET);
   switch (exit.kind) {
     case "syscall":
+      t.executorSyscall = true;
       handleSyscall(k, t, Number(BigInt.asIntN(64, t.context[k.params.syscallRegister]!)));
       return;
     case "fault":
@@ -149,6 +150,7 @@ export function dispatch(k: KernelState): void {
         return;
       }
       setThreadState(k, t, "Running");
+      t.executorSyscall = false;
       const fn = k.programs.get(pc);
       if (fn) {
         startProgram(k, t, fn, pc);
@@ -165,6 +167,12 @@ export function dispatch(k: KernelState): void {
       return;
     }
     if ((t.state === "Running" || t.state === "RunningVM") && k.executor?.canExecute(t)) {
+      // A completed syscall returns after its instruction; a restarted one re-executes it.
+      if (t.executorSyscall) {
+        t.context[k.params.pcRegister] =
+          t.context[k.params.pcRegister]! + syscallInstructionSize(k);
+        t.executorSyscall = false;
+      }
       runExecutor(k, t);
       continue;
     }

@@ -24,13 +24,13 @@ import { decodeDomainInvocation, decodeTCBInvocation } from "./threads/invocatio
 import { setThreadState } from "./threads/state.js";
 import { ipcBufferPaddr, setMR, setSyscallResult } from "./threads/tcb.js";
 import { decodeUntypedInvocation } from "./untyped.js";
-import { vmEnter } from "./vmenter.js";
 import {
   decodeARMVCPUInvocation,
   decodeIOPortControlInvocation,
   decodeIOPortInvocation,
   decodeX86VCPUInvocation,
 } from "./vcpu.js";
+import { vmEnter } from "./vmenter.js";
 import { decodeARMMMUInvocation } from "./vspace/aarch64.js";
 import { decodeX86MMUInvocation } from "./vspace/x86_64.js";
 

@@ -27,7 +27,13 @@ function writeCallMRs(k: KernelState, t: TCB, buffer: number | null): void {
   const vmcs = t.vcpu!.vmcs;
   setMR(k, t, buffer, SEL4_VMENTER_CALL_EIP_MR, vmcs.get(VMCS_GUEST_RIP) ?? 0n);
   setMR(k, t, buffer, SEL4_VMENTER_CALL_CONTROL_PPC_MR, vmcs.get(VMCS_PRIMARY_CONTROLS) ?? 0n);
-  setMR(k, t, buffer, SEL4_VMENTER_CALL_INTERRUPT_INFO_MR, vmcs.get(VMCS_ENTRY_INTERRUPTION_INFO) ?? 0n);
+  setMR(
+    k,
+    t,
+    buffer,
+    SEL4_VMENTER_CALL_INTERRUPT_INFO_MR,
+    vmcs.get(VMCS_ENTRY_INTERRUPTION_INFO) ?? 0n,
+  );
 }
 
 /** Returns from guest mode with a VM exit message (`words` = MR0..). */
@@ -56,8 +62,14 @@ export function vmEnter(k: KernelState, t: TCB): void {
   const buffer = ipcBufferPaddr(t, false);
   if (buffer !== null) {
     vcpu.vmcs.set(VMCS_GUEST_RIP, getMR(k, t, buffer, SEL4_VMENTER_CALL_EIP_MR));
-    vcpu.vmcs.set(VMCS_PRIMARY_CONTROLS, getMR(k, t, buffer, SEL4_VMENTER_CALL_CONTROL_PPC_MR) | PRIMARY_FIXED_ONES);
-    vcpu.vmcs.set(VMCS_ENTRY_INTERRUPTION_INFO, getMR(k, t, buffer, SEL4_VMENTER_CALL_INTERRUPT_INFO_MR));
+    vcpu.vmcs.set(
+      VMCS_PRIMARY_CONTROLS,
+      getMR(k, t, buffer, SEL4_VMENTER_CALL_CONTROL_PPC_MR) | PRIMARY_FIXED_ONES,
+    );
+    vcpu.vmcs.set(
+      VMCS_ENTRY_INTERRUPTION_INFO,
+      getMR(k, t, buffer, SEL4_VMENTER_CALL_INTERRUPT_INFO_MR),
+    );
   }
   const ntfn = t.boundNotification;
   if (ntfn !== null && ntfn.state === "Active") {

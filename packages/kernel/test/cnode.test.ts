@@ -26,7 +26,9 @@ import { type AnySel4, ramUntyped, runRoot, slots } from "./helpers.js";
 const root = seL4_CapInitThreadCNode;
 
 /** Runs a root-task body on aarch64 and checks the invariants afterwards. */
-async function withRoot(body: (sel4: AnySel4, alloc: () => number, ut: number) => Promise<void> | void) {
+async function withRoot(
+  body: (sel4: AnySel4, alloc: () => number, ut: number) => Promise<void> | void,
+) {
   const kernel = await runRoot({ arch: "aarch64" }, async (sel4, bi) => {
     await body(sel4, slots(bi), ramUntyped(bi));
   });
@@ -50,7 +52,9 @@ describe("CNode operations (CNODEOP0001-0009)", () => {
       expect(tag(sel4, c)).toBe(12);
       expect(sel4.seL4_CNode_Copy(root, b, 64, root, a, 64, seL4_AllRights)).toBe(seL4_DeleteFirst);
       expect(sel4.seL4_CNode_Copy(root, b, 64, root, d, 64, seL4_AllRights)).toBe(seL4_DeleteFirst);
-      expect(sel4.seL4_CNode_Copy(root, d, 64, root, d + 1, 64, seL4_AllRights)).toBe(seL4_FailedLookup);
+      expect(sel4.seL4_CNode_Copy(root, d, 64, root, d + 1, 64, seL4_AllRights)).toBe(
+        seL4_FailedLookup,
+      );
       // source flag 1, MissingCapability(bitsLeft = src depth)
       expect([sel4.seL4_GetMR(0), sel4.seL4_GetMR(1), sel4.seL4_GetMR(2)]).toEqual([1n, 2n, 64n]);
     }));
@@ -70,8 +74,12 @@ describe("CNode operations (CNODEOP0001-0009)", () => {
       retype(sel4, ut, seL4_TCBObject, a);
       retype(sel4, ut, seL4_TCBObject, b);
       expect(sel4.seL4_CNode_Mint(root, c, 64, root, a, 64, seL4_AllRights, 0n)).toBe(seL4_NoError);
-      expect(sel4.seL4_CNode_Mint(root, b, 64, root, a, 64, seL4_AllRights, 0n)).toBe(seL4_DeleteFirst);
-      expect(sel4.seL4_CNode_Mint(root, e, 64, root, e + 1, 64, seL4_AllRights, 0n)).toBe(seL4_FailedLookup);
+      expect(sel4.seL4_CNode_Mint(root, b, 64, root, a, 64, seL4_AllRights, 0n)).toBe(
+        seL4_DeleteFirst,
+      );
+      expect(sel4.seL4_CNode_Mint(root, e, 64, root, e + 1, 64, seL4_AllRights, 0n)).toBe(
+        seL4_FailedLookup,
+      );
       expect(sel4.seL4_CNode_Move(root, e, 64, root, c, 64)).toBe(seL4_NoError);
       expect([tag(sel4, c), tag(sel4, e)]).toEqual([0, 12]);
       expect(sel4.seL4_CNode_Move(root, c, 64, root, c + 100, 64)).toBe(seL4_FailedLookup);
@@ -89,7 +97,9 @@ describe("CNode operations (CNODEOP0001-0009)", () => {
       retype(sel4, ut, seL4_EndpointObject, ep);
       expect(sel4.seL4_CNode_CancelBadgedSends(root, ep, 64)).toBe(seL4_NoError);
       expect(sel4.seL4_CNode_CancelBadgedSends(root, empty, 64)).toBe(seL4_IllegalOperation);
-      expect(sel4.seL4_CNode_Mint(root, copy, 64, root, ep, 64, seL4_CanRead, 5n)).toBe(seL4_NoError);
+      expect(sel4.seL4_CNode_Mint(root, copy, 64, root, ep, 64, seL4_CanRead, 5n)).toBe(
+        seL4_NoError,
+      );
       expect(sel4.seL4_CNode_CancelBadgedSends(root, copy, 64)).toBe(seL4_IllegalOperation);
     }));
 
@@ -98,7 +108,9 @@ describe("CNode operations (CNODEOP0001-0009)", () => {
       const [ep, c1, c2] = [alloc(), alloc(), alloc()];
       retype(sel4, ut, seL4_EndpointObject, ep);
       expect(sel4.seL4_CNode_Copy(root, c1, 64, root, ep, 64, seL4_AllRights)).toBe(seL4_NoError);
-      expect(sel4.seL4_CNode_Mint(root, c2, 64, root, ep, 64, seL4_AllRights, 7n)).toBe(seL4_NoError);
+      expect(sel4.seL4_CNode_Mint(root, c2, 64, root, ep, 64, seL4_AllRights, 7n)).toBe(
+        seL4_NoError,
+      );
       expect(sel4.seL4_CNode_Revoke(root, ep, 64)).toBe(seL4_NoError);
       expect([tag(sel4, ep), tag(sel4, c1), tag(sel4, c2)]).toEqual([4, 0, 0]);
       expect(sel4.seL4_CNode_Revoke(root, alloc(), 64)).toBe(seL4_NoError);
@@ -140,10 +152,12 @@ describe("badges, rights and derivation (§3.5-§3.7, §12.10)", () => {
     withRoot((sel4, alloc, ut) => {
       const [ep, b1, b2, m] = [alloc(), alloc(), alloc(), alloc()];
       retype(sel4, ut, seL4_EndpointObject, ep);
-      expect(sel4.seL4_CNode_Mint(root, b1, 64, root, ep, 64, seL4_AllRights, 0xffff_ffff_ffff_ffffn)).toBe(
-        seL4_NoError,
+      expect(
+        sel4.seL4_CNode_Mint(root, b1, 64, root, ep, 64, seL4_AllRights, 0xffff_ffff_ffff_ffffn),
+      ).toBe(seL4_NoError);
+      expect(sel4.seL4_CNode_Mint(root, b2, 64, root, b1, 64, seL4_AllRights, 0n)).toBe(
+        seL4_IllegalOperation,
       );
-      expect(sel4.seL4_CNode_Mint(root, b2, 64, root, b1, 64, seL4_AllRights, 0n)).toBe(seL4_IllegalOperation);
       expect(sel4.seL4_CNode_Mutate(root, m, 64, root, ep, 64, 0n)).toBe(seL4_IllegalOperation);
       expect(sel4.seL4_CNode_Copy(root, b2, 64, root, b1, 64, seL4_AllRights)).toBe(seL4_NoError);
       expect(sel4.seL4_CNode_Move(root, m, 64, root, b2, 64)).toBe(seL4_NoError);
@@ -167,20 +181,26 @@ describe("badges, rights and derivation (§3.5-§3.7, §12.10)", () => {
     withRoot((sel4, alloc, ut) => {
       const [child, copy, irq] = [alloc(), alloc(), alloc()];
       retype(sel4, ut, seL4_EndpointObject, child);
-      expect(sel4.seL4_CNode_Copy(root, copy, 64, root, ut, 64, seL4_AllRights)).toBe(seL4_RevokeFirst);
-      expect(sel4.seL4_CNode_Copy(root, irq, 64, root, seL4_CapIRQControl, 64, seL4_AllRights)).toBe(
-        seL4_IllegalOperation,
+      expect(sel4.seL4_CNode_Copy(root, copy, 64, root, ut, 64, seL4_AllRights)).toBe(
+        seL4_RevokeFirst,
       );
+      expect(
+        sel4.seL4_CNode_Copy(root, irq, 64, root, seL4_CapIRQControl, 64, seL4_AllRights),
+      ).toBe(seL4_IllegalOperation);
     }));
 
   it("copying a fresh untyped makes the source full (setUntypedCapAsFull)", () =>
     withRoot((sel4, alloc, ut) => {
       const [small, copy, obj] = [alloc(), alloc(), alloc()];
       retype(sel4, ut, seL4_UntypedObject, small, 12);
-      expect(sel4.seL4_CNode_Copy(root, copy, 64, root, small, 64, seL4_AllRights)).toBe(seL4_NoError);
+      expect(sel4.seL4_CNode_Copy(root, copy, 64, root, small, 64, seL4_AllRights)).toBe(
+        seL4_NoError,
+      );
       // The copy is a child of `small`, so `small` does not reset; its watermark is at the end.
       expect(sel4.seL4_Untyped_Retype(small, seL4_EndpointObject, 0, root, 0, 0, obj, 1)).toBe(10);
-      expect(sel4.seL4_Untyped_Retype(copy, seL4_EndpointObject, 0, root, 0, 0, obj, 1)).toBe(seL4_NoError);
+      expect(sel4.seL4_Untyped_Retype(copy, seL4_EndpointObject, 0, root, 0, 0, obj, 1)).toBe(
+        seL4_NoError,
+      );
     }));
 
   it("invoking a null cap: InvalidCapability(0); CNode label on a TCB: IllegalOperation", () =>
@@ -204,7 +224,9 @@ describe("CSpace resolution (§3.2, CSPACE0001)", () => {
   it("a guard skip word lets a 2-level CSpace resolve; a wrong guard is GuardMismatch with details", () =>
     withRoot((sel4, alloc, ut) => {
       const [cn, ep] = [alloc(), alloc()];
-      expect(sel4.seL4_Untyped_Retype(ut, seL4_CapTableObject, 4, root, 0, 0, cn, 1)).toBe(seL4_NoError);
+      expect(sel4.seL4_Untyped_Retype(ut, seL4_CapTableObject, 4, root, 0, 0, cn, 1)).toBe(
+        seL4_NoError,
+      );
       // Give the second-level CNode a guard of 8 bits with value 0x5a: 12 + 8 + 4 = 24 bits.
       const guarded = alloc();
       const data = wordFromCNodeCapData(seL4_CNode_CapData_new(0x5an, 8));

@@ -75,11 +75,25 @@ export function startThread(
   const args = opts.args ?? [];
   if (sel4.config === "aarch64") {
     const r = sel4.seL4_TCB_ReadRegisters(tcb, false, 0, 36);
-    const regs = { ...r.regs, pc: entry, x0: args[0] ?? 0n, x1: args[1] ?? 0n, x2: args[2] ?? 0n, x3: args[3] ?? 0n };
+    const regs = {
+      ...r.regs,
+      pc: entry,
+      x0: args[0] ?? 0n,
+      x1: args[1] ?? 0n,
+      x2: args[2] ?? 0n,
+      x3: args[3] ?? 0n,
+    };
     ok(sel4.seL4_TCB_WriteRegisters(tcb, opts.resume ?? true, 0, 36, regs));
   } else {
     const r = sel4.seL4_TCB_ReadRegisters(tcb, false, 0, 20);
-    const regs = { ...r.regs, rip: entry, rdi: args[0] ?? 0n, rsi: args[1] ?? 0n, rdx: args[2] ?? 0n, rcx: args[3] ?? 0n };
+    const regs = {
+      ...r.regs,
+      rip: entry,
+      rdi: args[0] ?? 0n,
+      rsi: args[1] ?? 0n,
+      rdx: args[2] ?? 0n,
+      rcx: args[3] ?? 0n,
+    };
     ok(sel4.seL4_TCB_WriteRegisters(tcb, opts.resume ?? true, 0, 20, regs));
   }
   return tcb;

@@ -17,7 +17,8 @@ import { describe, expect, it } from "vitest";
 import { type AnySel4, ramUntyped, runRoot, slots, startThread } from "./helpers.js";
 
 const root = seL4_CapInitThreadCNode;
-const msg = (label: number, length: number, extraCaps = 0) => seL4_MessageInfo_new(label, 0, extraCaps, length);
+const msg = (label: number, length: number, extraCaps = 0) =>
+  seL4_MessageInfo_new(label, 0, extraCaps, length);
 
 function retype(sel4: AnySel4, ut: number, type: number, slot: number): number {
   expect(sel4.seL4_Untyped_Retype(ut, type, 0, root, 0, 0, slot, 1)).toBe(seL4_NoError);
@@ -35,14 +36,21 @@ describe.each(["aarch64", "x86_64"] as const)("%s IPC", (arch) => {
       sel4.seL4_NBSend(ep, msg(5, 0));
       expect(sel4.seL4_NBRecv(ep).info.label).toBe(0);
       for (const nb of [false, true]) {
-        startThread(sel4, kernel, alloc, ut, async ({ sel4: s }) => {
-          for (let len = 0; len <= 120; len++) {
-            for (let i = 0; i < len; i++) s.seL4_SetMR(i, BigInt(len * 1000 + i));
-            if (nb) s.seL4_NBSend(ep, msg(len + 1, len));
-            else await s.seL4_Send(ep, msg(len + 1, len));
-            if (nb) await s.seL4_Yield();
-          }
-        }, { prio: 100 });
+        startThread(
+          sel4,
+          kernel,
+          alloc,
+          ut,
+          async ({ sel4: s }) => {
+            for (let len = 0; len <= 120; len++) {
+              for (let i = 0; i < len; i++) s.seL4_SetMR(i, BigInt(len * 1000 + i));
+              if (nb) s.seL4_NBSend(ep, msg(len + 1, len));
+              else await s.seL4_Send(ep, msg(len + 1, len));
+              if (nb) await s.seL4_Yield();
+            }
+          },
+          { prio: 100 },
+        );
         for (let len = 0; len <= 120; len++) {
           const got = await sel4.seL4_Recv(ep);
           expect(got.info.length).toBe(len);
@@ -62,15 +70,24 @@ describe.each(["aarch64", "x86_64"] as const)("%s IPC", (arch) => {
       const ut = ramUntyped(bi);
       const ep = retype(sel4, ut, seL4_EndpointObject, alloc());
       const badged = alloc();
-      expect(sel4.seL4_CNode_Mint(root, badged, 64, root, ep, 64, seL4_AllRights, 0xabcn)).toBe(seL4_NoError);
-      startThread(sel4, kernel, alloc, ut, async ({ sel4: s }) => {
-        for (let n = 1; n <= 3; n++) {
-          for (let i = 0; i < n * 10; i++) s.seL4_SetMR(i, BigInt(i));
-          const info = await s.seL4_Call(badged, msg(7, n * 10));
-          expect(info.length).toBe(n * 10);
-          for (let i = 0; i < n * 10; i++) replies.push(s.seL4_GetMR(i));
-        }
-      }, { prio: 100 });
+      expect(sel4.seL4_CNode_Mint(root, badged, 64, root, ep, 64, seL4_AllRights, 0xabcn)).toBe(
+        seL4_NoError,
+      );
+      startThread(
+        sel4,
+        kernel,
+        alloc,
+        ut,
+        async ({ sel4: s }) => {
+          for (let n = 1; n <= 3; n++) {
+            for (let i = 0; i < n * 10; i++) s.seL4_SetMR(i, BigInt(i));
+            const info = await s.seL4_Call(badged, msg(7, n * 10));
+            expect(info.length).toBe(n * 10);
+            for (let i = 0; i < n * 10; i++) replies.push(s.seL4_GetMR(i));
+          }
+        },
+        { prio: 100 },
+      );
       let r = await sel4.seL4_Recv(ep);
       for (let n = 1; n <= 3; n++) {
         expect(r.sender).toBe(0xabcn);
@@ -96,20 +113,37 @@ describe.each(["aarch64", "x86_64"] as const)("%s IPC", (arch) => {
       const faultEP = retype(sel4, ut, seL4_EndpointObject, alloc());
       sel4.seL4_CNode_Copy(root, noWrite, 64, root, ep, 64, seL4_CanRead);
       sel4.seL4_CNode_Copy(root, noRead, 64, root, ep, 64, seL4_CanWrite);
-      startThread(sel4, kernel, alloc, ut, async ({ sel4: s }) => {
-        s.seL4_SetMR(0, 1n);
-        await s.seL4_Send(noWrite, msg(0, 1));
-        s.seL4_SetMR(0, 2n);
-        await s.seL4_Send(ep, msg(0, 1));
-      }, { prio: 200 });
+      startThread(
+        sel4,
+        kernel,
+        alloc,
+        ut,
+        async ({ sel4: s }) => {
+          s.seL4_SetMR(0, 1n);
+          await s.seL4_Send(noWrite, msg(0, 1));
+          s.seL4_SetMR(0, 2n);
+          await s.seL4_Send(ep, msg(0, 1));
+        },
+        { prio: 200 },
+      );
       await sel4.seL4_Recv(ep);
       got.push(sel4.seL4_GetMR(0));
       // A receiver without Read takes a CapFault (in receive phase) to its fault endpoint.
-      startThread(sel4, kernel, alloc, ut, async ({ sel4: s }) => {
-        await s.seL4_Recv(noRead);
-      }, { prio: 200, faultEP });
+      startThread(
+        sel4,
+        kernel,
+        alloc,
+        ut,
+        async ({ sel4: s }) => {
+          await s.seL4_Recv(noRead);
+        },
+        { prio: 200, faultEP },
+      );
       const f = await sel4.seL4_Recv(faultEP);
-      faults.push({ label: f.info.label, mrs: Array.from({ length: f.info.length }, (_, i) => sel4.seL4_GetMR(i)) });
+      faults.push({
+        label: f.info.label,
+        mrs: Array.from({ length: f.info.length }, (_, i) => sel4.seL4_GetMR(i)),
+      });
     });
     expect(got).toEqual([2n]);
     expect(faults[0]!.label).toBe(1);
@@ -125,17 +159,32 @@ describe.each(["aarch64", "x86_64"] as const)("%s IPC", (arch) => {
       const ep = retype(sel4, ut, seL4_EndpointObject, alloc());
       const other = retype(sel4, ut, seL4_EndpointObject, alloc());
       const noGrant = alloc();
-      sel4.seL4_CNode_Copy(root, noGrant, 64, root, ep, 64, seL4_CapRights_new(false, false, true, true));
+      sel4.seL4_CNode_Copy(
+        root,
+        noGrant,
+        64,
+        root,
+        ep,
+        64,
+        seL4_CapRights_new(false, false, true, true),
+      );
       const badgedSelf = alloc();
       sel4.seL4_CNode_Mint(root, badgedSelf, 64, root, ep, 64, seL4_AllRights, 77n);
-      startThread(sel4, kernel, alloc, ut, async ({ sel4: s }) => {
-        s.seL4_SetCap(0, other);
-        await s.seL4_Send(noGrant, msg(1, 0, 1));
-        s.seL4_SetCap(0, other);
-        await s.seL4_Send(ep, msg(2, 0, 1));
-        s.seL4_SetCap(0, badgedSelf);
-        await s.seL4_Send(ep, msg(3, 0, 1));
-      }, { prio: 50 });
+      startThread(
+        sel4,
+        kernel,
+        alloc,
+        ut,
+        async ({ sel4: s }) => {
+          s.seL4_SetCap(0, other);
+          await s.seL4_Send(noGrant, msg(1, 0, 1));
+          s.seL4_SetCap(0, other);
+          await s.seL4_Send(ep, msg(2, 0, 1));
+          s.seL4_SetCap(0, badgedSelf);
+          await s.seL4_Send(ep, msg(3, 0, 1));
+        },
+        { prio: 50 },
+      );
       const recvSlot = alloc();
       sel4.seL4_SetCapReceivePath(root, recvSlot, 64n);
       let r = await sel4.seL4_Recv(ep);
@@ -166,12 +215,27 @@ describe.each(["aarch64", "x86_64"] as const)("%s IPC", (arch) => {
       const ut = ramUntyped(bi);
       const ep = retype(sel4, ut, seL4_EndpointObject, alloc());
       const rw = alloc();
-      sel4.seL4_CNode_Copy(root, rw, 64, root, ep, 64, seL4_CapRights_new(false, false, true, true));
-      const t = startThread(sel4, kernel, alloc, ut, async ({ sel4: s }) => {
-        events.push("call");
-        await s.seL4_Call(rw, msg(0, 0));
-        events.push("returned");
-      }, { prio: 50 });
+      sel4.seL4_CNode_Copy(
+        root,
+        rw,
+        64,
+        root,
+        ep,
+        64,
+        seL4_CapRights_new(false, false, true, true),
+      );
+      const t = startThread(
+        sel4,
+        kernel,
+        alloc,
+        ut,
+        async ({ sel4: s }) => {
+          events.push("call");
+          await s.seL4_Call(rw, msg(0, 0));
+          events.push("returned");
+        },
+        { prio: 50 },
+      );
       await sel4.seL4_Recv(ep);
       const saved = alloc();
       expect(sel4.seL4_CNode_SaveCaller(root, saved, 64)).toBe(seL4_NoError);
@@ -194,14 +258,32 @@ describe.each(["aarch64", "x86_64"] as const)("%s IPC", (arch) => {
       const ep = retype(sel4, ut, seL4_EndpointObject, alloc());
       const gift = retype(sel4, ut, seL4_NotificationObject, alloc());
       const recvNoGrant = alloc();
-      sel4.seL4_CNode_Copy(root, recvNoGrant, 64, root, ep, 64, seL4_CapRights_new(true, false, true, true));
-      for (const [cap, label] of [[ep, 1], [recvNoGrant, 2]] as const) {
-        startThread(sel4, kernel, alloc, ut, async ({ sel4: s }) => {
-          const slot = 3000 + label;
-          s.seL4_SetCapReceivePath(root, slot, 64n);
-          const info = await s.seL4_Call(ep, msg(label, 0));
-          got[label] = [info.extraCaps, s.seL4_DebugCapIdentify(slot)];
-        }, { prio: 50 });
+      sel4.seL4_CNode_Copy(
+        root,
+        recvNoGrant,
+        64,
+        root,
+        ep,
+        64,
+        seL4_CapRights_new(true, false, true, true),
+      );
+      for (const [cap, label] of [
+        [ep, 1],
+        [recvNoGrant, 2],
+      ] as const) {
+        startThread(
+          sel4,
+          kernel,
+          alloc,
+          ut,
+          async ({ sel4: s }) => {
+            const slot = 3000 + label;
+            s.seL4_SetCapReceivePath(root, slot, 64n);
+            const info = await s.seL4_Call(ep, msg(label, 0));
+            got[label] = [info.extraCaps, s.seL4_DebugCapIdentify(slot)];
+          },
+          { prio: 50 },
+        );
         await sel4.seL4_Recv(cap);
         const saved = alloc();
         expect(sel4.seL4_CNode_SaveCaller(root, saved, 64)).toBe(seL4_NoError);
@@ -233,9 +315,16 @@ describe.each(["aarch64", "x86_64"] as const)("%s IPC", (arch) => {
       seen.push(sel4.seL4_Poll(n).sender, sel4.seL4_Poll(n).sender);
       sel4.seL4_Signal(n);
       seen.push((await sel4.seL4_Wait(n)).sender);
-      startThread(sel4, kernel, alloc, ut, async ({ sel4: s }) => {
-        s.seL4_Signal(b2);
-      }, { prio: 10 });
+      startThread(
+        sel4,
+        kernel,
+        alloc,
+        ut,
+        async ({ sel4: s }) => {
+          s.seL4_Signal(b2);
+        },
+        { prio: 10 },
+      );
       seen.push((await sel4.seL4_Wait(n)).sender);
     });
     expect(seen).toEqual([0n, 5n, 0n, 0n, 4n]);
@@ -259,17 +348,31 @@ describe.each(["aarch64", "x86_64"] as const)("%s IPC", (arch) => {
       seen.push(sel4.seL4_Poll(n).sender, sel4.seL4_Poll(n).sender);
       sel4.seL4_Signal(b2);
       seen.push(sel4.seL4_NBRecv(ep).sender, sel4.seL4_NBRecv(ep).sender);
-      startThread(sel4, kernel, alloc, ut, async ({ sel4: s }) => {
-        s.seL4_SetMR(0, 0xdeadbeefn);
-        await s.seL4_Send(epB, msg(0, 1));
-      }, { prio: 255 });
+      startThread(
+        sel4,
+        kernel,
+        alloc,
+        ut,
+        async ({ sel4: s }) => {
+          s.seL4_SetMR(0, 0xdeadbeefn);
+          await s.seL4_Send(epB, msg(0, 1));
+        },
+        { prio: 255 },
+      );
       await sel4.seL4_Yield();
       const r = sel4.seL4_NBRecv(ep);
       seen.push(r.sender, r.info.length, sel4.seL4_GetMR(0));
       // A blocked bound receiver is woken by a signal with the badge.
-      startThread(sel4, kernel, alloc, ut, async ({ sel4: s }) => {
-        s.seL4_Signal(b2);
-      }, { prio: 10 });
+      startThread(
+        sel4,
+        kernel,
+        alloc,
+        ut,
+        async ({ sel4: s }) => {
+          s.seL4_Signal(b2);
+        },
+        { prio: 10 },
+      );
       seen.push((await sel4.seL4_Recv(ep)).sender);
       expect(sel4.seL4_TCB_UnbindNotification(seL4_CapInitThreadTCB)).toBe(seL4_NoError);
       expect(sel4.seL4_TCB_UnbindNotification(seL4_CapInitThreadTCB)).toBe(3);
@@ -290,10 +393,17 @@ describe.each(["aarch64", "x86_64"] as const)("%s IPC", (arch) => {
         const copy = alloc();
         sel4.seL4_CNode_Copy(root, copy, 64, root, b, 64, seL4_AllRights);
         badged.push(b);
-        startThread(sel4, kernel, alloc, ut, async ({ sel4: s }) => {
-          const info = await s.seL4_Call(copy, msg(0, 0));
-          results[i] = info.label;
-        }, { prio: 100 });
+        startThread(
+          sel4,
+          kernel,
+          alloc,
+          ut,
+          async ({ sel4: s }) => {
+            const info = await s.seL4_Call(copy, msg(0, 0));
+            results[i] = info.label;
+          },
+          { prio: 100 },
+        );
       }
       await sel4.seL4_Yield();
       // Revoke badge 201's copies and cancel its pending sends: caller 1 restarts and fails.
@@ -316,10 +426,17 @@ describe.each(["aarch64", "x86_64"] as const)("%s IPC", (arch) => {
       const alloc = slots(bi);
       const ut = ramUntyped(bi);
       const ep = retype(sel4, ut, seL4_EndpointObject, alloc());
-      startThread(sel4, kernel, alloc, ut, async ({ sel4: s }) => {
-        const info = await s.seL4_Call(ep, msg(0, 0));
-        out.push(info.label);
-      }, { prio: 100 });
+      startThread(
+        sel4,
+        kernel,
+        alloc,
+        ut,
+        async ({ sel4: s }) => {
+          const info = await s.seL4_Call(ep, msg(0, 0));
+          out.push(info.label);
+        },
+        { prio: 100 },
+      );
       await sel4.seL4_Yield();
       expect(sel4.seL4_CNode_Delete(root, ep, 64)).toBe(seL4_NoError);
       await sel4.seL4_Yield();
@@ -333,17 +450,26 @@ describe.each(["aarch64", "x86_64"] as const)("%s IPC", (arch) => {
       const alloc = slots(bi);
       const ut = ramUntyped(bi);
       const ep = retype(sel4, ut, seL4_EndpointObject, alloc());
-      const t = startThread(sel4, k, alloc, ut, async ({ sel4: s }) => {
-        calls++;
-        await s.seL4_Call(ep, msg(0, 0));
-      }, { prio: 100 });
+      const t = startThread(
+        sel4,
+        k,
+        alloc,
+        ut,
+        async ({ sel4: s }) => {
+          calls++;
+          await s.seL4_Call(ep, msg(0, 0));
+        },
+        { prio: 100 },
+      );
       await sel4.seL4_Recv(ep);
       expect(sel4.seL4_TCB_Suspend(t)).toBe(seL4_NoError);
       expect(sel4.seL4_TCB_Resume(t)).toBe(seL4_NoError);
       await sel4.seL4_Recv(ep);
       expect(sel4.seL4_TCB_Suspend(t)).toBe(seL4_NoError);
       expect(sel4.seL4_CNode_Delete(root, t, 64)).toBe(seL4_NoError);
-      expect(sel4.seL4_Untyped_Retype(ut, seL4_TCBObject, 0, root, 0, 0, alloc(), 1)).toBe(seL4_NoError);
+      expect(sel4.seL4_Untyped_Retype(ut, seL4_TCBObject, 0, root, 0, 0, alloc(), 1)).toBe(
+        seL4_NoError,
+      );
     });
     expect(calls).toBe(1);
     expect(kernel.checkInvariants()).toEqual([]);
@@ -360,9 +486,16 @@ it("a 64-bit badge round-trips through IPC", async () => {
     sel4.seL4_CNode_Mint(root, b, 64, root, ep, 64, seL4_CanGrant, 0xffff_ffff_ffff_ffffn);
     const bw = alloc();
     sel4.seL4_CNode_Mint(root, bw, 64, root, ep, 64, seL4_AllRights, 0xffff_ffff_ffff_ffffn);
-    startThread(sel4, kernel, alloc, ut, async ({ sel4: s }) => {
-      await s.seL4_Send(bw, msg(0, 0));
-    }, { prio: 10 });
+    startThread(
+      sel4,
+      kernel,
+      alloc,
+      ut,
+      async ({ sel4: s }) => {
+        await s.seL4_Send(bw, msg(0, 0));
+      },
+      { prio: 10 },
+    );
     badge = (await sel4.seL4_Recv(ep)).sender;
   });
   expect(badge).toBe(0xffff_ffff_ffff_ffffn);

@@ -116,6 +116,8 @@ export interface TCB extends ObjectBase {
   name: string;
   /** The running TypeScript program, if any. */
   program: ThreadProgramState | null;
+  /** Machine-code threads: in a syscall entered at pc (pc = FaultIP; NextIP = pc + size). */
+  executorSyscall: boolean;
 }
 
 /** Endpoint (§5.2). */

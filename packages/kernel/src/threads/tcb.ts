@@ -38,6 +38,7 @@ export function createTCB(k: KernelState, paddr: number): TCB {
     inReadyQueue: false,
     name: `tcb${id}`,
     program: null,
+    executorSyscall: false,
   } as unknown as TCB;
   const slots = tcb as unknown as Record<string, unknown>;
   slots.ctable = newSlot(tcb, TCBSlot.CTable);
