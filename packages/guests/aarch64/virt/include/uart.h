@@ -25,6 +25,7 @@
 
 /* Where uart_putc writes; the mmu program moves it to an alias mapping. */
 void uart_set_base(usize base);
+/* Enables the UART with every interrupt masked (and still latched). */
 void uart_init(void);
 void uart_putc(char c);
 /* Reads one byte if the receive FIFO holds one; returns -1 when it is empty. */

@@ -39,11 +39,8 @@ static void on_uart(u32 intid) {
 void rx_queue_start(void) {
   exceptions_set_irq_handler(UART_INTID, on_uart);
   gic_enable_interrupt(UART_INTID);
+  /* A byte already waiting has its raw interrupt set (uart_init leaves it): it fires now. */
   uart_set_rx_interrupt(1);
-  /* Bytes that arrived before now may have had their interrupt cleared by uart_init, and a
-   * full FIFO raises no new one: drain them once by hand. */
-  irq_mask();
-  drain();
   irq_unmask();
 }
 

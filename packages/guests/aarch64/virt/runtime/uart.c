@@ -8,8 +8,9 @@ static usize uart_base = UART_BASE;
 void uart_set_base(usize base) { uart_base = base; }
 
 void uart_init(void) {
+  /* Interrupts masked but not cleared: a byte that arrived before boot keeps its raw receive
+   * interrupt, so it fires as soon as a program unmasks it. */
   mmio_write32(uart_base + UART_IMSC, 0);
-  mmio_write32(uart_base + UART_ICR, 0x7ff);
   mmio_write32(uart_base + UART_CR, UART_CR_UARTEN | UART_CR_TXE | UART_CR_RXE);
 }
 
