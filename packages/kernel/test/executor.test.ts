@@ -100,3 +100,50 @@ it("aarch64: an executor thread sends through the kernel and faults on an undefi
   expect(fault).toEqual([3n, CODE + 4n, 0x0200_0000n]);
   expect(exec.trace).toEqual([CODE, CODE + 4n]);
 });
+
+/** Spins for `slices` budget exits in total, then stops each thread with a fault (no handler). */
+class SpinExecutor implements ThreadExecutor {
+  readonly trace: number[] = [];
+  constructor(private slices: number) {}
+  canExecute(): boolean {
+    return true;
+  }
+  execute(ctx: ExecutionContext): ExecutorExit {
+    this.trace.push(ctx.thread.id);
+    if (this.slices-- > 0) return { kind: "budget" };
+    return { kind: "fault", fault: { type: "UserException", number: 0n, code: 0n } };
+  }
+}
+
+it("timer ticks round-robin equal-priority threads every CONFIG_TIME_SLICE (5) ticks", async () => {
+  const exec = new SpinExecutor(20);
+  const ids: number[] = [];
+  await runRoot(
+    { arch: "x86_64" },
+    async (sel4, bi) => {
+      const alloc = slots(bi);
+      const ut = ramUntyped(bi);
+      for (let i = 0; i < 2; i++) {
+        const tcb = alloc();
+        sel4.seL4_Untyped_Retype(ut, 1, 0, root, 0, 0, tcb, 1);
+        sel4.seL4_TCB_Configure(tcb, 0, root, 0n, seL4_CapInitThreadVSpace, 0n, 0, 0);
+        sel4.seL4_TCB_SetSchedParams(tcb, 1, 10, 10);
+        ids.push(i);
+      }
+      // Resume both (pc 0: machine code for the executor), then let them run.
+      sel4.seL4_TCB_Resume(bi.empty.start);
+      sel4.seL4_TCB_Resume(bi.empty.start + 1);
+      await sel4.seL4_Recv(0);
+    },
+    (k) => k.setExecutor(exec),
+  ).catch(() => {});
+  // Thread ids: the root is 0; the helpers are created after it. LIFO start: the second runs first.
+  const [first, second] = [exec.trace[0]!, exec.trace[5]!];
+  expect(first).not.toBe(second);
+  expect(exec.trace.slice(0, 20)).toEqual([
+    ...Array(5).fill(first),
+    ...Array(5).fill(second),
+    ...Array(5).fill(first),
+    ...Array(5).fill(second),
+  ]);
+});
