@@ -9,8 +9,5 @@ void print_n(const char *s, usize n);
 void print_hex(u64 value);
 void print_dec(u64 value);
 void print_signed(s64 value);
-/* print(a); print_hex(v); print("\n") in one call, for name/value report lines. */
-void print_line_hex(const char *label, u64 value);
-void print_line_dec(const char *label, u64 value);
 
 #endif

@@ -47,15 +47,3 @@ void print_signed(s64 value) {
     print_dec((u64)value);
   }
 }
-
-void print_line_hex(const char *label, u64 value) {
-  print(label);
-  print_hex(value);
-  print("\n");
-}
-
-void print_line_dec(const char *label, u64 value) {
-  print(label);
-  print_dec(value);
-  print("\n");
-}
