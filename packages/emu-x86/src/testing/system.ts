@@ -52,17 +52,7 @@ export function systemMachine(memory: GuestPhysicalMemory = createFlatMemory(1 <
   view.setUint32(TSS + 4, RING0_STACK, true);
   view.setUint32(TSS + 8, SEL.data0, true);
   view.setUint16(TSS + 0x66, 0x68, true);
-  cpu.writeVmcs(F.GUEST_GDTR_BASE, GDT);
-  cpu.writeVmcs(F.GUEST_GDTR_LIMIT, 0x2f);
-  cpu.writeVmcs(F.GUEST_IDTR_BASE, IDT);
-  cpu.writeVmcs(F.GUEST_IDTR_LIMIT, 0x7ff);
-  cpu.writeVmcs(F.GUEST_TR_SELECTOR, SEL.tss);
-  cpu.writeVmcs(F.GUEST_TR_BASE, TSS);
-  cpu.writeVmcs(F.GUEST_TR_LIMIT, 0x67);
-  cpu.writeVmcs(F.GUEST_TR_ACCESS_RIGHTS, 0x8b);
-  cpu.writeVmcs(F.GUEST_LDTR_ACCESS_RIGHTS, 0x10000);
-  cpu.writeVmcs(F.GUEST_RIP, 0x1000);
-  cpu.writeVmcs(F.GUEST_RSP, 0x60000);
+  resetSystemState(cpu);
   return {
     cpu,
     memory,
@@ -80,4 +70,26 @@ export function systemMachine(memory: GuestPhysicalMemory = createFlatMemory(1 <
     },
     word: (address) => view.getUint32(address, true),
   };
+}
+
+/** Puts the CPU back into the machine's initial ring-0 flat protected-mode state. */
+export function resetSystemState(cpu: X86Vcpu): void {
+  flatProtectedMode(cpu);
+  cpu.writeVmcs(F.GUEST_GDTR_BASE, GDT);
+  cpu.writeVmcs(F.GUEST_GDTR_LIMIT, 0x2f);
+  cpu.writeVmcs(F.GUEST_IDTR_BASE, IDT);
+  cpu.writeVmcs(F.GUEST_IDTR_LIMIT, 0x7ff);
+  cpu.writeVmcs(F.GUEST_TR_SELECTOR, SEL.tss);
+  cpu.writeVmcs(F.GUEST_TR_BASE, TSS);
+  cpu.writeVmcs(F.GUEST_TR_LIMIT, 0x67);
+  cpu.writeVmcs(F.GUEST_TR_ACCESS_RIGHTS, 0x8b);
+  cpu.writeVmcs(F.GUEST_LDTR_ACCESS_RIGHTS, 0x10000);
+  cpu.writeVmcs(F.GUEST_RIP, 0x1000);
+  cpu.writeVmcs(F.GUEST_RSP, 0x60000);
+  cpu.writeVmcs(F.GUEST_ACTIVITY, 0);
+  cpu.writeVmcs(F.GUEST_INTERRUPTIBILITY, 0);
+  cpu.writeVmcs(F.GUEST_CR3, 0);
+  cpu.writeVmcs(F.GUEST_CR4, 0);
+  cpu.writeVmcs(F.CONTROL_PRIMARY_PROCESSOR_CONTROLS, 0);
+  cpu.writeVmcs(F.CONTROL_ENTRY_INTERRUPTION_INFO, 0);
 }
