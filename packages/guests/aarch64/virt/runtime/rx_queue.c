@@ -8,8 +8,8 @@
 #define QUEUE_SIZE 256 /* a power of two */
 
 static volatile u8 queue[QUEUE_SIZE];
-static volatile u32 head; /* written by the handler */
-static volatile u32 tail; /* written by the main loop */
+static volatile u32 head; /* written only by drain() */
+static volatile u32 tail; /* written only by rx_queue_pop() */
 static volatile int throttled; /* receive interrupt masked because the queue filled up */
 static volatile u64 interrupts;
 
