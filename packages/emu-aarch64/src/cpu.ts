@@ -69,6 +69,12 @@ export class Aarch64Cpu {
   readonly vb = new Uint8Array(this.vbuf);
   /** 32-bit lane view of the vector registers. */
   readonly vw = new Int32Array(this.vbuf);
+  /** Unsigned 16-bit lane view of the vector registers. */
+  readonly vh = new Uint16Array(this.vbuf);
+  /** Unsigned 32-bit lane view of the vector registers. */
+  readonly vu = new Uint32Array(this.vbuf);
+  /** Unsigned 64-bit lane view of the vector registers (cold AdvSIMD paths only). */
+  readonly vq = new BigUint64Array(this.vbuf);
   /** Single-precision view of the vector registers. */
   readonly vs = new Float32Array(this.vbuf);
   /** Double-precision view of the vector registers. */
@@ -357,7 +363,7 @@ export class Aarch64Cpu {
       }
       let chunk = budget - retired;
       const untilTimer = this.timer.nextDeadline(this) - this.instret;
-      if (untilTimer < chunk) chunk = untilTimer < 1 ? 1 : untilTimer;
+      if (untilTimer < chunk) chunk = Math.max(untilTimer, 1);
       const n = this.runChunk(chunk);
       retired += n;
       this.instret += n;

@@ -143,7 +143,7 @@ export function accessSystemRegister(cpu: Aarch64Cpu, insn: number): void {
   else checkHypervisorTraps(cpu, insn, key, read);
   if (read) {
     const lo = readRegister(cpu, key);
-    if (lo === undefined) return undefinedInstruction(cpu);
+    if (lo === undefined) undefinedInstruction(cpu);
     if (rt !== 31) {
       cpu.x[rt * 2] = lo;
       cpu.x[rt * 2 + 1] = cpu.rhi;
@@ -163,8 +163,10 @@ function checkEl0Access(cpu: Aarch64Cpu, insn: number, key: number, read: number
     case KEY.DCZID_EL0:
       return;
     case KEY.FPCR:
-    case KEY.FPSR:
-      return checkFpAccess(cpu);
+    case KEY.FPSR: {
+      checkFpAccess(cpu);
+      return;
+    }
     case KEY.TPIDRRO_EL0:
       if (!read) undefinedInstruction(cpu);
       return;

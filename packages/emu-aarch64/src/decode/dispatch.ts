@@ -14,23 +14,33 @@ import { execSimdFp } from "../exec/simd-fp.js";
 export function execute(cpu: Aarch64Cpu, insn: number): void {
   switch ((insn >>> 25) & 0xf) {
     case 0x8:
-    case 0x9:
-      return execDpImm(cpu, insn);
+    case 0x9: {
+      execDpImm(cpu, insn);
+      return;
+    }
     case 0xa:
-    case 0xb:
-      return execBranchSys(cpu, insn);
+    case 0xb: {
+      execBranchSys(cpu, insn);
+      return;
+    }
     case 0x4:
     case 0x6:
     case 0xc:
-    case 0xe:
-      return execLoadStore(cpu, insn);
+    case 0xe: {
+      execLoadStore(cpu, insn);
+      return;
+    }
     case 0x5:
-    case 0xd:
-      return execDpReg(cpu, insn);
+    case 0xd: {
+      execDpReg(cpu, insn);
+      return;
+    }
     case 0x7:
-    case 0xf:
-      return execSimdFp(cpu, insn);
+    case 0xf: {
+      execSimdFp(cpu, insn);
+      return;
+    }
     default:
-      return undefinedInstruction(cpu);
+      undefinedInstruction(cpu);
   }
 }

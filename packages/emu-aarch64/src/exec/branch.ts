@@ -20,17 +20,33 @@ export function execBranchSys(cpu: Aarch64Cpu, insn: number): void {
       cpu.x[60] = cpu.pcLo;
       cpu.x[61] = cpu.pcHi;
     }
-    return branchTo(cpu, (insn << 6) >> 4);
+    branchTo(cpu, (insn << 6) >> 4);
+    return;
   }
-  if ((insn & 0x7e000000) === 0x34000000) return compareAndBranch(cpu, insn);
-  if ((insn & 0x7e000000) === 0x36000000) return testAndBranch(cpu, insn);
+  if ((insn & 0x7e000000) === 0x34000000) {
+    compareAndBranch(cpu, insn);
+    return;
+  }
+  if ((insn & 0x7e000000) === 0x36000000) {
+    testAndBranch(cpu, insn);
+    return;
+  }
   if ((insn & 0xff000010) === 0x54000000) {
     if (conditionHolds(cpu, insn & 0xf)) branchTo(cpu, ((insn << 8) >> 13) << 2);
     return;
   }
-  if ((insn & 0xff000000) >>> 0 === 0xd4000000) return exceptionGenerating(cpu, insn);
-  if ((insn & 0xffc00000) >>> 0 === 0xd5000000) return execSystem(cpu, insn);
-  if ((insn & 0xfe000000) >>> 0 === 0xd6000000) return branchRegister(cpu, insn);
+  if ((insn & 0xff000000) >>> 0 === 0xd4000000) {
+    exceptionGenerating(cpu, insn);
+    return;
+  }
+  if ((insn & 0xffc00000) >>> 0 === 0xd5000000) {
+    execSystem(cpu, insn);
+    return;
+  }
+  if ((insn & 0xfe000000) >>> 0 === 0xd6000000) {
+    branchRegister(cpu, insn);
+    return;
+  }
   undefinedInstruction(cpu);
 }
 
@@ -58,14 +74,15 @@ function testAndBranch(cpu: Aarch64Cpu, insn: number): void {
 
 /** BR, BLR, RET, ERET. */
 function branchRegister(cpu: Aarch64Cpu, insn: number): void {
-  if ((insn & 0x001ffc1f) !== 0x001f0000) return undefinedInstruction(cpu);
+  if ((insn & 0x001ffc1f) !== 0x001f0000) undefinedInstruction(cpu);
   const opc = (insn >>> 21) & 0xf;
   const rn = (insn >>> 5) & 31;
   if (opc === 4) {
-    if (rn !== 31) return undefinedInstruction(cpu);
-    return exceptionReturn(cpu);
+    if (rn !== 31) undefinedInstruction(cpu);
+    exceptionReturn(cpu);
+    return;
   }
-  if (opc > 2) return undefinedInstruction(cpu);
+  if (opc > 2) undefinedInstruction(cpu);
   const lo = cpu.x[rn * 2]!;
   const hi = cpu.x[rn * 2 + 1]!;
   if (opc === 1) {
@@ -78,7 +95,7 @@ function branchRegister(cpu: Aarch64Cpu, insn: number): void {
 
 /** SVC, HVC, SMC, BRK (HLT and DCPS are UNDEFINED: no halting debug, no debug state). */
 function exceptionGenerating(cpu: Aarch64Cpu, insn: number): void {
-  if (insn & 0x1c) return undefinedInstruction(cpu);
+  if (insn & 0x1c) undefinedInstruction(cpu);
   const opc = (insn >>> 21) & 7;
   const ll = insn & 3;
   const imm = (insn >>> 5) & 0xffff;
@@ -94,7 +111,7 @@ function exceptionGenerating(cpu: Aarch64Cpu, insn: number): void {
     if (ll === 3 && cpu.el === 1 && cpu.hcr() & Hcr.TSC) {
       exitToHost(cpu, "smc", esrOf(Ec.Smc, imm), cpu.curLo, cpu.curHi);
     }
-    return undefinedInstruction(cpu);
+    undefinedInstruction(cpu);
   }
   if (opc === 1 && ll === 0) raiseSync(cpu, Ec.Brk, imm, cpu.curLo, cpu.curHi, false, 0, 0);
   undefinedInstruction(cpu);

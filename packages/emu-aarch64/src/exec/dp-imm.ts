@@ -9,18 +9,30 @@ const TWO32 = 4294967296;
 export function execDpImm(cpu: Aarch64Cpu, insn: number): void {
   switch ((insn >>> 23) & 7) {
     case 0:
-    case 1:
-      return pcRelative(cpu, insn);
-    case 2:
-      return addSubImmediate(cpu, insn);
-    case 4:
-      return logicalImmediate(cpu, insn);
-    case 5:
-      return moveWide(cpu, insn);
-    case 6:
-      return bitfield(cpu, insn);
-    case 7:
-      return extract(cpu, insn);
+    case 1: {
+      pcRelative(cpu, insn);
+      return;
+    }
+    case 2: {
+      addSubImmediate(cpu, insn);
+      return;
+    }
+    case 4: {
+      logicalImmediate(cpu, insn);
+      return;
+    }
+    case 5: {
+      moveWide(cpu, insn);
+      return;
+    }
+    case 6: {
+      bitfield(cpu, insn);
+      return;
+    }
+    case 7: {
+      extract(cpu, insn);
+      return;
+    }
     default:
       undefinedInstruction(cpu);
   }
@@ -81,7 +93,7 @@ function logicalImmediate(cpu: Aarch64Cpu, insn: number): void {
   const n = (insn >>> 22) & 1;
   if (!is64 && n) undefinedInstruction(cpu);
   const mlo = bitMask(cpu, n, (insn >>> 10) & 0x3f, (insn >>> 16) & 0x3f, is64);
-  if (mlo === undefined) return undefinedInstruction(cpu);
+  if (mlo === undefined) undefinedInstruction(cpu);
   const mhi = cpu.rhi;
   const rn = (insn >>> 5) & 31;
   const rd = insn & 31;

@@ -21,23 +21,42 @@ import { conditionHolds } from "./cond.js";
 /** Execute an instruction of the "data processing - register" group. */
 export function execDpReg(cpu: Aarch64Cpu, insn: number): void {
   if (!((insn >>> 28) & 1)) {
-    if (!((insn >>> 24) & 1)) return logicalShifted(cpu, insn);
-    if (!((insn >>> 21) & 1)) return addSubShifted(cpu, insn);
-    return addSubExtended(cpu, insn);
+    if (!((insn >>> 24) & 1)) {
+      logicalShifted(cpu, insn);
+      return;
+    }
+    if (!((insn >>> 21) & 1)) {
+      addSubShifted(cpu, insn);
+      return;
+    }
+    addSubExtended(cpu, insn);
+    return;
   }
   switch ((insn >>> 21) & 0xf) {
     case 0:
-      if ((insn >>> 10) & 0x3f) return undefinedInstruction(cpu);
-      return addSubCarry(cpu, insn);
-    case 2:
-      return conditionalCompare(cpu, insn);
-    case 4:
-      return conditionalSelect(cpu, insn);
+      if ((insn >>> 10) & 0x3f) undefinedInstruction(cpu);
+      {
+        addSubCarry(cpu, insn);
+        return;
+      }
+    case 2: {
+      conditionalCompare(cpu, insn);
+      return;
+    }
+    case 4: {
+      conditionalSelect(cpu, insn);
+      return;
+    }
     case 6:
-      return (insn >>> 30) & 1 ? oneSource(cpu, insn) : twoSource(cpu, insn);
+      if ((insn >>> 30) & 1) oneSource(cpu, insn);
+      else twoSource(cpu, insn);
+      return;
     default:
-      if ((insn >>> 24) & 1) return threeSource(cpu, insn);
-      return undefinedInstruction(cpu);
+      if ((insn >>> 24) & 1) {
+        threeSource(cpu, insn);
+        return;
+      }
+      undefinedInstruction(cpu);
   }
 }
 
@@ -323,7 +342,7 @@ function twoSource(cpu: Aarch64Cpu, insn: number): void {
       lo = shift32(alo, op - 8, blo & 31);
     }
   } else {
-    return undefinedInstruction(cpu);
+    undefinedInstruction(cpu);
   }
   if (rd !== 31) {
     x[rd * 2] = lo;
@@ -383,7 +402,7 @@ function oneSource(cpu: Aarch64Cpu, insn: number): void {
       rhi = is64 ? reverseBytes(hi) : 0;
       break;
     case 3:
-      if (!is64) return undefinedInstruction(cpu);
+      if (!is64) undefinedInstruction(cpu);
       rlo = reverseBytes(hi);
       rhi = reverseBytes(lo);
       break;
@@ -398,7 +417,7 @@ function oneSource(cpu: Aarch64Cpu, insn: number): void {
       }
       break;
     default:
-      return undefinedInstruction(cpu);
+      undefinedInstruction(cpu);
   }
   if (rd !== 31) {
     x[rd * 2] = rlo;
@@ -449,7 +468,7 @@ function threeSource(cpu: Aarch64Cpu, insn: number): void {
     }
     case 2:
     case 6:
-      if (o0 || ra !== 31) return undefinedInstruction(cpu);
+      if (o0 || ra !== 31) undefinedInstruction(cpu);
       plo = op31 === 2 ? smulh64(cpu, nlo, nhi, mlo, mhi) : umulh64(cpu, nlo, nhi, mlo, mhi);
       if (rd !== 31) {
         x[rd * 2] = plo;
@@ -457,7 +476,7 @@ function threeSource(cpu: Aarch64Cpu, insn: number): void {
       }
       return;
     default:
-      return undefinedInstruction(cpu);
+      undefinedInstruction(cpu);
   }
   const alo = x[ra * 2]!;
   const ahi = x[ra * 2 + 1]!;

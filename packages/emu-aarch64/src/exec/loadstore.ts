@@ -14,16 +14,35 @@ import { extendRegister } from "./dp-reg.js";
 export function execLoadStore(cpu: Aarch64Cpu, insn: number): void {
   const op = (insn >>> 24) & 0x3f; // bits [29:24]
   if ((op & 0x3b) === 0x08) {
-    if (op & 4) return undefinedInstruction(cpu);
-    return exclusive(cpu, insn);
+    if (op & 4) undefinedInstruction(cpu);
+    exclusive(cpu, insn);
+    return;
   }
-  if ((op & 0x3e) === 0x0c && insn >= 0) return structures(cpu, insn);
-  if ((op & 0x3b) === 0x18) return literal(cpu, insn);
-  if ((op & 0x3a) === 0x28) return pair(cpu, insn);
-  if ((op & 0x3b) === 0x39) return single(cpu, insn, 1);
+  if ((op & 0x3e) === 0x0c && insn >= 0) {
+    structures(cpu, insn);
+    return;
+  }
+  if ((op & 0x3b) === 0x18) {
+    literal(cpu, insn);
+    return;
+  }
+  if ((op & 0x3a) === 0x28) {
+    pair(cpu, insn);
+    return;
+  }
+  if ((op & 0x3b) === 0x39) {
+    single(cpu, insn, 1);
+    return;
+  }
   if ((op & 0x3b) === 0x38) {
-    if (!((insn >>> 21) & 1)) return single(cpu, insn, (insn >>> 10) & 3);
-    if (((insn >>> 10) & 3) === 2) return single(cpu, insn, 4);
+    if (!((insn >>> 21) & 1)) {
+      single(cpu, insn, (insn >>> 10) & 3);
+      return;
+    }
+    if (((insn >>> 10) & 3) === 2) {
+      single(cpu, insn, 4);
+      return;
+    }
   }
   undefinedInstruction(cpu);
 }
@@ -69,18 +88,18 @@ function single(cpu: Aarch64Cpu, insn: number, mode: number): void {
   let scale = size;
   if (vector) {
     if (opc >= 2) {
-      if (size !== 0) return undefinedInstruction(cpu);
+      if (size !== 0) undefinedInstruction(cpu);
       scale = 4;
     }
     checkFpAccess(cpu);
   } else if (size === 3 && opc >= 2) {
     // PRFM / PRFUM: a prefetch is a NOP; other modes are unallocated.
     if (opc === 2 && (unsignedOffset || mode === Mode.Unscaled || mode === Mode.Register)) return;
-    return undefinedInstruction(cpu);
+    undefinedInstruction(cpu);
   } else if ((size === 2 && opc === 3) || (opc === 3 && size === 3)) {
-    return undefinedInstruction(cpu);
+    undefinedInstruction(cpu);
   }
-  if (!unsignedOffset && mode === Mode.Unprivileged && vector) return undefinedInstruction(cpu);
+  if (!unsignedOffset && mode === Mode.Unprivileged && vector) undefinedInstruction(cpu);
   let baseLo = baseAddress(cpu, rn);
   let baseHi = cpu.rhi;
   let offLo: number;
@@ -92,7 +111,7 @@ function single(cpu: Aarch64Cpu, insn: number, mode: number): void {
     offHi = 0;
   } else if (mode === Mode.Register) {
     const option = (insn >>> 13) & 7;
-    if (!(option & 2)) return undefinedInstruction(cpu);
+    if (!(option & 2)) undefinedInstruction(cpu);
     const rm = (insn >>> 16) & 31;
     offLo = extendRegister(cpu, x[rm * 2]!, x[rm * 2 + 1]!, option, (insn >>> 12) & 1 ? scale : 0);
     offHi = cpu.rhi;
@@ -238,9 +257,10 @@ function literal(cpu: Aarch64Cpu, insn: number): void {
   const lo = add64(cpu, cpu.curLo, cpu.curHi, off, off >> 31, 0, false);
   const hi = cpu.rhi;
   if (vector) {
-    if (opc === 3) return undefinedInstruction(cpu);
+    if (opc === 3) undefinedInstruction(cpu);
     checkFpAccess(cpu);
-    return vectorTransfer(cpu, lo, hi, rt, opc + 2, true, cpu.el);
+    vectorTransfer(cpu, lo, hi, rt, opc + 2, true, cpu.el);
+    return;
   }
   if (opc === 3) return; // PRFM
   cpu.isvSyndrome = 0;
@@ -257,13 +277,13 @@ function pair(cpu: Aarch64Cpu, insn: number): void {
   const rt2 = (insn >>> 10) & 31;
   const rn = (insn >>> 5) & 31;
   const rt = insn & 31;
-  if (opc === 3) return undefinedInstruction(cpu);
+  if (opc === 3) undefinedInstruction(cpu);
   let scale: number;
   if (vector) {
     scale = 2 + opc;
     checkFpAccess(cpu);
   } else {
-    if (opc === 1 && (!load || indexing === 0)) return undefinedInstruction(cpu);
+    if (opc === 1 && (!load || indexing === 0)) undefinedInstruction(cpu);
     scale = opc === 2 ? 3 : 2;
   }
   const imm = ((insn << 10) >> 25) * (1 << scale);
@@ -349,8 +369,8 @@ function exclusive(cpu: Aarch64Cpu, insn: number): void {
   const rt2 = (insn >>> 10) & 31;
   const rn = (insn >>> 5) & 31;
   const rt = insn & 31;
-  if (o1 && (o2 || size < 2)) return undefinedInstruction(cpu);
-  if (o2 && !o0) return undefinedInstruction(cpu);
+  if (o1 && (o2 || size < 2)) undefinedInstruction(cpu);
+  if (o2 && !o0) undefinedInstruction(cpu);
   const lo = baseAddress(cpu, rn);
   const hi = cpu.rhi;
   const bytes = o1 ? 2 << size : 1 << size;
@@ -432,17 +452,17 @@ function structures(cpu: Aarch64Cpu, insn: number): void {
   const rn = (insn >>> 5) & 31;
   const rt = insn & 31;
   const single = ((insn >>> 24) & 1) === 1;
-  if (!post && rm !== 0) return undefinedInstruction(cpu);
+  if (!post && rm !== 0) undefinedInstruction(cpu);
   const baseLo = baseAddress(cpu, rn);
   const baseHi = cpu.rhi;
   const el = cpu.el;
   cpu.isvSyndrome = 0;
   let total: number;
   if (!single) {
-    if ((insn >>> 21) & 1) return undefinedInstruction(cpu);
+    if ((insn >>> 21) & 1) undefinedInstruction(cpu);
     const shape = MULTIPLE[(insn >>> 12) & 0xf];
     const size = (insn >>> 10) & 3;
-    if (!shape || (size === 3 && q === 0 && shape.elems > 1)) return undefinedInstruction(cpu);
+    if (!shape || (size === 3 && q === 0 && shape.elems > 1)) undefinedInstruction(cpu);
     const ebytes = 1 << size;
     const lanes = (q ? 16 : 8) / ebytes;
     let offset = 0;
@@ -466,7 +486,7 @@ function structures(cpu: Aarch64Cpu, insn: number): void {
     const kind = opcode >>> 1;
     if (kind === 3) {
       // LD1R..LD4R: load one element and replicate it to all lanes.
-      if (!load || s) return undefinedInstruction(cpu);
+      if (!load || s) undefinedInstruction(cpu);
       const ebytes = 1 << size;
       const lanes = (q ? 16 : 8) / ebytes;
       for (let i = 0; i < count; i++) {
@@ -484,15 +504,15 @@ function structures(cpu: Aarch64Cpu, insn: number): void {
         index = (q << 3) | (s << 2) | size;
         size = 0;
       } else if (kind === 1) {
-        if (size & 1) return undefinedInstruction(cpu);
+        if (size & 1) undefinedInstruction(cpu);
         index = (q << 2) | (s << 1) | (size >>> 1);
         size = 1;
       } else if ((size & 1) === 0) {
-        if (size & 2) return undefinedInstruction(cpu);
+        if (size & 2) undefinedInstruction(cpu);
         index = (q << 1) | s;
         size = 2;
       } else {
-        if (s || size !== 1) return undefinedInstruction(cpu);
+        if (s || size !== 1) undefinedInstruction(cpu);
         index = q;
         size = 3;
       }

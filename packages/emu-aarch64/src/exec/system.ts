@@ -22,14 +22,23 @@ const Sctlr = { UMA: 1 << 9, DZE: 1 << 14, NTWI: 1 << 16, NTWE: 1 << 18, UCI: 1 
 /** Execute an instruction with bits [31:22] = 1101010100. */
 export function execSystem(cpu: Aarch64Cpu, insn: number): void {
   const op0 = (insn >>> 19) & 3;
-  if (op0 >= 2) return accessSystemRegister(cpu, insn);
-  if (op0 === 1) return sysInstruction(cpu, insn);
-  if ((insn >>> 21) & 1) return undefinedInstruction(cpu);
+  if (op0 >= 2) {
+    accessSystemRegister(cpu, insn);
+    return;
+  }
+  if (op0 === 1) {
+    sysInstruction(cpu, insn);
+    return;
+  }
+  if ((insn >>> 21) & 1) undefinedInstruction(cpu);
   const crn = (insn >>> 12) & 0xf;
   const op1 = (insn >>> 16) & 7;
   const rt = insn & 31;
-  if (rt !== 31) return undefinedInstruction(cpu);
-  if (crn === 2 && op1 === 3) return hint(cpu, (insn >>> 5) & 0x7f);
+  if (rt !== 31) undefinedInstruction(cpu);
+  if (crn === 2 && op1 === 3) {
+    hint(cpu, (insn >>> 5) & 0x7f);
+    return;
+  }
   if (crn === 3 && op1 === 3) {
     const op2 = (insn >>> 5) & 7;
     if (op2 === 2) {
@@ -37,9 +46,12 @@ export function execSystem(cpu: Aarch64Cpu, insn: number): void {
       return;
     }
     if (op2 === 4 || op2 === 5 || op2 === 6) return; // DSB, DMB, ISB: a single in-order CPU
-    return undefinedInstruction(cpu);
+    undefinedInstruction(cpu);
   }
-  if (crn === 4) return msrImmediate(cpu, insn);
+  if (crn === 4) {
+    msrImmediate(cpu, insn);
+    return;
+  }
   undefinedInstruction(cpu);
 }
 
@@ -84,7 +96,7 @@ function msrImmediate(cpu: Aarch64Cpu, insn: number): void {
 
 /** SYS: IC, DC, AT, TLBI. */
 function sysInstruction(cpu: Aarch64Cpu, insn: number): void {
-  if ((insn >>> 21) & 1) return undefinedInstruction(cpu);
+  if ((insn >>> 21) & 1) undefinedInstruction(cpu);
   const op1 = (insn >>> 16) & 7;
   const crn = (insn >>> 12) & 0xf;
   const crm = (insn >>> 8) & 0xf;
@@ -99,12 +111,12 @@ function sysInstruction(cpu: Aarch64Cpu, insn: number): void {
       case (0 << 8) | (1 << 3) | 0: // IC IALLUIS
       case (0 << 8) | (5 << 3) | 0: // IC IALLU
       case (0 << 8) | (6 << 3) | 1: // DC IVAC
-        if (el0) return undefinedInstruction(cpu);
+        if (el0) undefinedInstruction(cpu);
         return;
       case (0 << 8) | (6 << 3) | 2: // DC ISW
       case (0 << 8) | (10 << 3) | 2: // DC CSW
       case (0 << 8) | (14 << 3) | 2: // DC CISW
-        if (el0) return undefinedInstruction(cpu);
+        if (el0) undefinedInstruction(cpu);
         if (hcr & Hcr.TSW) sysRegTrapToHost(cpu, sysRegIss(insn));
         return;
       case (3 << 8) | (5 << 3) | 1: // IC IVAU
@@ -115,12 +127,15 @@ function sysInstruction(cpu: Aarch64Cpu, insn: number): void {
         return;
       case (3 << 8) | (4 << 3) | 1: // DC ZVA
         if (el0 && !(sctlr & Sctlr.DZE)) sysRegTrap(cpu, sysRegIss(insn));
-        return zeroBlock(cpu, rt);
+        {
+          zeroBlock(cpu, rt);
+          return;
+        }
       case (0 << 8) | (8 << 3) | 0: // AT S1E1R
       case (0 << 8) | (8 << 3) | 1: // AT S1E1W
       case (0 << 8) | (8 << 3) | 2: // AT S1E0R
       case (0 << 8) | (8 << 3) | 3: // AT S1E0W
-        if (el0) return undefinedInstruction(cpu);
+        if (el0) undefinedInstruction(cpu);
         addressTranslate(
           cpu,
           cpu.x[rt * 2]!,
@@ -130,12 +145,12 @@ function sysInstruction(cpu: Aarch64Cpu, insn: number): void {
         );
         return;
       default:
-        return undefinedInstruction(cpu);
+        undefinedInstruction(cpu);
     }
   }
   if (crn === 8 && op1 === 0 && (crm === 3 || crm === 7)) {
-    if (op2 === 4 || op2 === 6) return undefinedInstruction(cpu);
-    if (el0) return undefinedInstruction(cpu);
+    if (op2 === 4 || op2 === 6) undefinedInstruction(cpu);
+    if (el0) undefinedInstruction(cpu);
     if (hcr & Hcr.TTLB) sysRegTrapToHost(cpu, sysRegIss(insn));
     cpu.flushTlb();
     return;
