@@ -1,3 +1,4 @@
+import { DecodedCache, newInstruction } from "./decode/cache.js";
 import { decode } from "./decode/decoder.js";
 import { Instruction } from "./decode/instruction.js";
 import { GuestFault, VmExitSignal, Vector } from "./faults.js";
@@ -12,6 +13,8 @@ import { injectEntryEvent, recordExit } from "./vmexit.js";
 import { CR0_ET, CR0_PE, CS, LDTR, SS, TR } from "./registers.js";
 
 
+const INTERRUPT_WINDOW_EXITING = PrimaryControl.INTERRUPT_WINDOW_EXITING;
+
 /**
  * The CPU state and the memory path. Instruction semantics live in ops/, translation in
  * paging.ts, event delivery in interrupts.ts and VM-exit plumbing in vmexit.ts; all of them
@@ -21,6 +24,8 @@ export class CpuCore implements FlagState {
   readonly ram: Uint8Array;
   readonly view: DataView;
   readonly regs = new Int32Array(8);
+  /** Pages with cached decodings (writes there must drop them). */
+  readonly codePages: Uint8Array;
   eip = 0;
   readonly segSel = new Int32Array(8);
   readonly segBase = new Int32Array(8);
@@ -63,7 +68,11 @@ export class CpuCore implements FlagState {
   /** Guest-physical address of the last MMIO translation (translateLinear returned -1). */
   mmioAddress = 0;
 
-  readonly insn = new Instruction();
+  /** The instruction being executed (exits read its length). */
+  insn = new Instruction();
+  /** Scratch record for instructions that are not cached (page-crossing, 16-bit code). */
+  private readonly scratch = this.insn;
+  readonly decoded: DecodedCache;
   /** EIP of the instruction being executed (faults restart here). */
   instructionStart = 0;
   /** Instructions retired; the TSC. */
@@ -106,6 +115,8 @@ export class CpuCore implements FlagState {
   constructor(readonly memory: GuestPhysicalMemory) {
     this.ram = memory.ram;
     this.view = new DataView(memory.ram.buffer, memory.ram.byteOffset, memory.ram.byteLength);
+    this.decoded = new DecodedCache(memory.ram.length);
+    this.codePages = this.decoded.codePages;
     for (let s = 0; s < 8; s++) {
       this.segLimit[s] = 0xffff;
       this.segAr[s] = 0x93;
@@ -176,22 +187,28 @@ export class CpuCore implements FlagState {
 
   write8(lin: number, v: number): void {
     const e = this.tlb[lin >>> 12]!;
-    if ((e & (4 << this.userBit)) !== 0) this.ram[(e & ~0xfff) + (lin & 0xfff)] = v;
+    if ((e & (4 << this.userBit)) !== 0 && this.codePages[e >>> 12] === 0) this.ram[(e & ~0xfff) + (lin & 0xfff)] = v;
     else this.writeSlow(lin, 1, v);
   }
 
   write16(lin: number, v: number): void {
     const e = this.tlb[lin >>> 12]!;
-    if ((e & (4 << this.userBit)) !== 0 && (lin & 0xfff) <= 0xffe)
+    if ((e & (4 << this.userBit)) !== 0 && (lin & 0xfff) <= 0xffe && this.codePages[e >>> 12] === 0)
       this.view.setUint16((e & ~0xfff) + (lin & 0xfff), v, true);
     else this.writeSlow(lin, 2, v);
   }
 
   write32(lin: number, v: number): void {
     const e = this.tlb[lin >>> 12]!;
-    if ((e & (4 << this.userBit)) !== 0 && (lin & 0xfff) <= 0xffc)
+    if ((e & (4 << this.userBit)) !== 0 && (lin & 0xfff) <= 0xffc && this.codePages[e >>> 12] === 0)
       this.view.setInt32((e & ~0xfff) + (lin & 0xfff), v, true);
     else this.writeSlow(lin, 4, v);
+  }
+
+  /** A RAM write at host index `host` drops cached decodings of its page. */
+  noteRamWrite(host: number): void {
+    const page = host >>> 12;
+    if (this.codePages[page] !== 0) this.decoded.invalidatePage(page);
   }
 
   /** Reads `width` bits (8, 16 or 32); 32-bit values come back as int32. */
@@ -214,6 +231,12 @@ export class CpuCore implements FlagState {
     const host = translateLinear(this, lin, ACCESS_EXECUTE);
     if (host < 0) return physicalAccess(this, this.mmioAddress, 1, ACCESS_EXECUTE, 0, lin);
     return this.ram[host]!;
+  }
+
+  codeWindow(lin: number): number {
+    const e = this.tlb[lin >>> 12]!;
+    if ((e & (16 << this.userBit)) === 0 || (lin & 0xfff) > 0xff0) return -1;
+    return (e & ~0xfff) + (lin & 0xfff);
   }
 
   private readSlow(lin: number, size: number): number {
@@ -243,6 +266,7 @@ export class CpuCore implements FlagState {
       physicalAccess(this, this.mmioAddress, size, ACCESS_WRITE, v, lin);
       return;
     }
+    this.noteRamWrite(host);
     if (size === 1) this.ram[host] = v;
     else if (size === 2) this.view.setUint16(host, v, true);
     else this.view.setInt32(host, v, true);
@@ -349,6 +373,8 @@ export class CpuCore implements FlagState {
 
   /** Runs until a VM exit; `budget` instructions at most (then a preemption-timer exit). */
   run(budget: number): void {
+    // The host may have written guest RAM since the last exit: forget decoded code.
+    this.decoded.flush();
     if (!this.enter()) return;
     const stopAt = this.retired + budget;
     for (;;) {
@@ -395,36 +421,56 @@ export class CpuCore implements FlagState {
   }
 
   private loop(stopAt: number): void {
-    const insn = this.insn;
+    const cache = this.decoded;
+    const tlb = this.tlb;
+    const segBase = this.segBase;
     for (;;) {
       if (this.retired >= stopAt) {
         recordExit(this, ExitReason.VMX_TIMER, 0, 0);
         return;
       }
       if (
-        (this.primaryControls & PrimaryControl.INTERRUPT_WINDOW_EXITING) !== 0 &&
+        (this.primaryControls & INTERRUPT_WINDOW_EXITING) !== 0 &&
         (this.fStored & IF) !== 0 &&
         (this.interruptibility & 3) === 0
       ) {
         recordExit(this, ExitReason.PENDING_INTERRUPT, 0, 0);
         return;
       }
-      if (this.activity !== ActivityState.ACTIVE) {
+      if (this.activity !== 0) {
         this.retired = stopAt;
         continue;
       }
-      this.instructionStart = this.eip;
+      const eip = this.eip;
+      this.instructionStart = eip;
       const shadow = this.interruptibility;
       const trap = this.fStored & TF;
-      const len = decode(this, insn, this.segBase[CS]!, this.eip, this.code32);
-      if (len < 0) throw new GuestFault(Vector.GP, 0);
-      this.eip = this.nextEip();
+      const lin = (segBase[CS]! + eip) | 0;
+      const e = tlb[lin >>> 12]!;
+      let insn: Instruction | undefined;
+      if ((e & (16 << this.userBit)) !== 0 && (lin & 0xfff) <= 0xff0 && this.code32) {
+        const host = (e & ~0xfff) + (lin & 0xfff);
+        insn = cache.lookup(host, true);
+        if (insn === undefined) {
+          insn = newInstruction();
+          if (decode(this, insn, segBase[CS]!, eip, true) < 0) throw new GuestFault(Vector.GP, 0);
+          cache.store(host, insn);
+        }
+        this.eip = (eip + insn.length) | 0;
+      } else {
+        insn = this.scratch;
+        if (decode(this, insn, segBase[CS]!, eip, this.code32) < 0) throw new GuestFault(Vector.GP, 0);
+        this.eip = this.code32 ? (eip + insn.length) | 0 : (eip + insn.length) & 0xffff;
+      }
+      this.insn = insn;
       executeInstruction(this, insn);
-      if (shadow !== 0) this.interruptibility &= ~shadow;
       this.retired++;
-      if (trap !== 0) {
-        this.instructionStart = this.eip;
-        deliverFault(this, Vector.DB, -1);
+      if ((shadow | trap) !== 0) {
+        if (shadow !== 0) this.interruptibility &= ~shadow;
+        if (trap !== 0) {
+          this.instructionStart = this.eip;
+          deliverFault(this, Vector.DB, -1);
+        }
       }
     }
   }

@@ -193,7 +193,8 @@ export function settleFlags(s: FlagState): void {
 
 /** Records an arithmetic result for later flag evaluation. */
 export function setLazy(s: FlagState, kind: number, op1: number, op2: number, res: number, width: number): void {
-  if (kind === FLAGS_INC || kind === FLAGS_DEC || kind === FLAGS_RESULT) settleFlags(s);
+  // INC/DEC keep CF; the RESULT kind's caller writes CF/AF/OF into fStored right after.
+  if (kind === FLAGS_INC || kind === FLAGS_DEC) s.fStored = (s.fStored & ~CF) | getCF(s);
   s.fKind = kind;
   s.fOp1 = op1;
   s.fOp2 = op2;
@@ -233,6 +234,8 @@ export function testCondition(s: FlagState, cc: number): boolean {
       case 0xf:
         return a << shift > b << shift;
     }
+  } else if (kind !== FLAGS_NONE && (cc === 4 || cc === 5)) {
+    return (s.fRes === 0) === (cc === 4);
   } else if (kind === FLAGS_LOGIC) {
     const r = s.fRes;
     switch (cc) {

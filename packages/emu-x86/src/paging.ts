@@ -91,6 +91,7 @@ export function physicalAccess(
   const host = (entry & ~0xfff) + (gpa & 0xfff);
   if (host + size > cpu.ram.length) eptViolation(cpu, gpa, access, 0, lin, final);
   if (access === ACCESS_WRITE) {
+    cpu.noteRamWrite(host);
     if (size === 1) cpu.ram[host] = value;
     else if (size === 2) cpu.view.setUint16(host, value, true);
     else cpu.view.setInt32(host, value, true);

@@ -15,6 +15,18 @@ import {
 export interface CodeSource {
   /** Reads the code byte at linear address `linear`. */
   fetch8(linear: number): number;
+  /**
+   * Host index in `ram` of the byte at `linear` when the 15 bytes from there are executable RAM
+   * in one page already in the TLB, else -1 (then every byte goes through fetch8).
+   */
+  codeWindow(linear: number): number;
+  /** Host RAM the window points into. */
+  readonly ram: Uint8Array;
+}
+
+/** Byte `pos` of the instruction: straight from RAM inside the window, else through fetch8. */
+function byteAt(src: CodeSource, host: number, lin: number, pos: number): number {
+  return host >= 0 ? src.ram[host + pos]! : src.fetch8((lin + pos) | 0);
 }
 
 /** Thrown for an instruction longer than 15 bytes (the caller raises #GP(0)). */
@@ -35,6 +47,8 @@ export function decode(
   eip: number,
   code32: boolean,
 ): number {
+  const lin = (csBase + eip) | 0;
+  const host = code32 ? src.codeWindow(lin) : -1;
   let pos = 0;
   let opsize = code32 ? 32 : 16;
   let adsize = opsize;
@@ -44,7 +58,7 @@ export function decode(
   let op: number;
   for (;;) {
     if (pos >= 15) return DECODE_TOO_LONG;
-    op = src.fetch8((csBase + ((eip + pos) | 0)) | 0);
+    op = byteAt(src, host, lin, pos);
     pos++;
     switch (op) {
       case 0x26:
@@ -83,10 +97,11 @@ export function decode(
   }
   if (op === 0x0f) {
     if (pos >= 15) return DECODE_TOO_LONG;
-    op = 0x100 | src.fetch8((csBase + ((eip + pos) | 0)) | 0);
+    op = 0x100 | byteAt(src, host, lin, pos);
     pos++;
   }
   insn.opcode = op;
+  insn.code32 = code32;
   insn.opsize = opsize;
   insn.adsize = adsize;
   insn.rep = rep;
@@ -101,7 +116,7 @@ export function decode(
   insn.disp = 0;
   if (shape & 1) {
     if (pos >= 15) return DECODE_TOO_LONG;
-    const modrm = src.fetch8((csBase + ((eip + pos) | 0)) | 0);
+    const modrm = byteAt(src, host, lin, pos);
     pos++;
     const mod = modrm >> 6;
     const rm = modrm & 7;
@@ -114,7 +129,7 @@ export function decode(
         let base = rm;
         if (rm === 4) {
           if (pos >= 15) return DECODE_TOO_LONG;
-          const sib = src.fetch8((csBase + ((eip + pos) | 0)) | 0);
+          const sib = byteAt(src, host, lin, pos);
           pos++;
           base = sib & 7;
           const index = (sib >> 3) & 7;
@@ -174,7 +189,7 @@ export function decode(
       }
       if (dispSize > 0) {
         if (pos + dispSize > 15) return DECODE_TOO_LONG;
-        insn.disp = readImmediate(src, csBase, eip, pos, dispSize);
+        insn.disp = readImmediate(src, host, lin, pos, dispSize);
         pos += dispSize;
       }
     }
@@ -208,11 +223,11 @@ export function decode(
         break;
     }
     if (pos + size + size2 > 15) return DECODE_TOO_LONG;
-    insn.imm = readImmediate(src, csBase, eip, pos, size);
+    insn.imm = readImmediate(src, host, lin, pos, size);
     if (immKind === IMM_W || immKind === IMM_ENTER) insn.imm &= 0xffff;
     pos += size;
     if (size2 > 0) {
-      insn.imm2 = readImmediate(src, csBase, eip, pos, size2) & (size2 === 2 ? 0xffff : 0xff);
+      insn.imm2 = readImmediate(src, host, lin, pos, size2) & (size2 === 2 ? 0xffff : 0xff);
       pos += size2;
     }
     if (immKind === IMM_MOFFS) insn.disp = insn.imm;
@@ -221,11 +236,10 @@ export function decode(
   return pos;
 }
 
-function readImmediate(src: CodeSource, csBase: number, eip: number, pos: number, size: number): number {
-  const lin = (csBase + ((eip + pos) | 0)) | 0;
-  const b0 = src.fetch8(lin);
+function readImmediate(src: CodeSource, host: number, lin: number, pos: number, size: number): number {
+  const b0 = byteAt(src, host, lin, pos);
   if (size === 1) return (b0 << 24) >> 24;
-  const b1 = src.fetch8((lin + 1) | 0);
+  const b1 = byteAt(src, host, lin, pos + 1);
   if (size === 2) return ((b0 | (b1 << 8)) << 16) >> 16;
-  return b0 | (b1 << 8) | (src.fetch8((lin + 2) | 0) << 16) | (src.fetch8((lin + 3) | 0) << 24);
+  return b0 | (b1 << 8) | (byteAt(src, host, lin, pos + 2) << 16) | (byteAt(src, host, lin, pos + 3) << 24);
 }

@@ -38,4 +38,6 @@ export class Instruction {
   imm = 0;
   /** Second immediate (segment of a far pointer, nesting level of ENTER). */
   imm2 = 0;
+  /** The code size (CS.D) it was decoded for. */
+  code32 = true;
 }
