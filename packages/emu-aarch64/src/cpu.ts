@@ -362,13 +362,19 @@ export class Aarch64Cpu {
         if (this.handleEvents()) break;
       }
       let chunk = budget - retired;
-      const untilTimer = this.timer.nextDeadline(this) - this.instret;
+      const deadline = this.timer.nextDeadline(this);
+      const untilTimer = deadline - this.instret;
       if (untilTimer < chunk) chunk = Math.max(untilTimer, 1);
       const n = this.runChunk(chunk);
       retired += n;
       this.instret += n;
-      if (this.instret >= this.timer.nextDeadline(this)) this.eventCheck = true;
+      if (this.instret >= deadline) this.eventCheck = true;
       if (this.exitPending) break;
+    }
+    // A line that changed on the last instruction is reported now rather than on the next call.
+    if (!this.exitPending && exit.reason === "budget" && this.eventCheck) {
+      this.eventCheck = false;
+      this.handleEvents();
     }
     exit.lines = this.lines();
     exit.instructions = retired;
