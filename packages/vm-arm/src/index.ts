@@ -1,0 +1,7 @@
+/**
+ * `@sel4/vm-arm`: libsel4vm for AArch64 guests.
+ *
+ * @packageDocumentation
+ */
+export * from "./decode.js";
+export * from "./syndrome.js";
