@@ -114,6 +114,15 @@ describe("exceptions through the IDT", () => {
   });
 });
 
+describe("self-modifying code", () => {
+  it("a store into already executed (and cached) code takes effect on the next fetch", () => {
+    const m = systemMachine();
+    m.load(0x1000, "xor %ebx, %ebx\n mov $3, %ecx\n1: mov $1, %eax\n add %eax, %ebx\n movl $5, (1b + 1)\n loop 1b\n hlt");
+    runToHlt(m.cpu);
+    expect(m.cpu.getRegister(3)).toBe(1 + 5 + 5);
+  });
+});
+
 describe("real mode", () => {
   it("segment arithmetic and INT through the IVT with IRET", () => {
     const memory = createFlatMemory(1 << 20);

@@ -1,7 +1,7 @@
 import { type CpuCore } from "../cpu.js";
-import { CR0_EM, CR0_TS } from "../registers.js";
+import { executeFpu } from "../fpu.js";
 import type { Instruction } from "../decode/instruction.js";
-import { GuestFault, Vector, undefinedOpcode } from "../faults.js";
+import { undefinedOpcode } from "../faults.js";
 import { registerAlu } from "./alu.js";
 import { registerBits } from "./bits.js";
 import { registerControl } from "./control.js";
@@ -27,13 +27,8 @@ function buildHandlers(): Handler[] {
   registerControl(t);
   registerString(t);
   registerSystem(t);
-  for (let op = 0xd8; op <= 0xdf; op++) t[op] = x87;
+  for (let op = 0xd8; op <= 0xdf; op++) t[op] = executeFpu;
   return t;
-}
-
-function x87(cpu: CpuCore): void {
-  if ((cpu.cr0 & (CR0_EM | CR0_TS)) !== 0) throw new GuestFault(Vector.NM, -1);
-  undefinedOpcode();
 }
 
 /** Opcodes that accept LOCK (with a memory destination); 2 = only for some ModRM.reg values. */
