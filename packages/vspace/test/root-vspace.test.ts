@@ -40,7 +40,8 @@ describe.each<Arch>(["aarch64", "x86_64"])("root-task vspace on %s", (arch) => {
       const v = vs.new_pages(seL4_ReadWrite, 3, 12)!;
       expect(v).toBeGreaterThanOrEqual(0x1000_0000);
       const paddrs = [0, 1, 2].map((i) => frameAddress(sel4, vs.get_cap(v + i * 4096)));
-      paddrs.forEach((p, i) => kernel.writePhysical(p, Uint8Array.of(0xa0 + i, 1, 2, 3)));
+      for (const [i, p] of paddrs.entries())
+        kernel.writePhysical(p, Uint8Array.of(0xa0 + i, 1, 2, 3));
       const probed = await probeTranslations(
         sel4,
         vka,
