@@ -5,3 +5,5 @@
  */
 export * from "./decode.js";
 export * from "./syndrome.js";
+export * from "./vgic/distributor.js";
+export * from "./vgic/vgic-v2.js";
