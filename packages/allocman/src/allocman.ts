@@ -63,7 +63,7 @@ export class Allocman implements vka_t {
     return this.cspace.make_path(slot);
   }
 
-  /** Returns an empty slot; throws {@link VkaUsageError} for a slot not handed out or still holding a cap. */
+  /** Returns an empty slot; throws `VkaUsageError` (from `@sel4/vka`) for a slot not handed out or still holding a cap. */
   cspace_free(slot: seL4_CPtr): void {
     if (!this.cspace.is_allocated(slot))
       throw new VkaUsageError(`slot ${slot} is not allocated here`);
@@ -103,7 +103,7 @@ export class Allocman implements vka_t {
     return this.record(this.utspace.alloc_at(dest, type, size_bits, mem, paddr), type, size_bits);
   }
 
-  /** Frees an allocation; throws {@link VkaUsageError} for a cookie not live here or a type/size mismatch. */
+  /** Frees an allocation; throws `VkaUsageError` (from `@sel4/vka`) for a cookie not live here or a type/size mismatch. */
   utspace_free(type: number, size_bits: RetypeSizeBits, cookie: UtCookie): void {
     const rec = this.live.get(cookie);
     if (!rec)

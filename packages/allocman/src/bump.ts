@@ -61,7 +61,7 @@ export class BumpAllocator implements vka_t {
     return this.cspace.make_path(slot);
   }
 
-  /** Returns an empty slot; throws {@link VkaUsageError} for a slot not handed out or still full. */
+  /** Returns an empty slot; throws `VkaUsageError` (from `@sel4/vka`) for a slot not handed out or still full. */
   cspace_free(slot: seL4_CPtr): void {
     if (!this.cspace.is_allocated(slot) || this.padding.includes(slot)) {
       throw new VkaUsageError(`slot ${slot} is not allocated here`);

@@ -77,7 +77,7 @@ export class SingleLevelCSpace {
     return Number.isInteger(i) && i >= 0 && i < this.used.length && this.used[i] === 1;
   }
 
-  /** Returns a slot; throws {@link VkaUsageError} if it is not handed out. */
+  /** Returns a slot; throws `VkaUsageError` (from `@sel4/vka`) if it is not handed out. */
   free(slot: seL4_CPtr): void {
     if (!this.is_allocated(slot))
       throw new VkaUsageError(`slot ${slot} was not allocated by this CSpace manager`);

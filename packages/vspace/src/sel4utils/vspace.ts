@@ -178,6 +178,7 @@ export class Sel4UtilsVspace implements vspace_t {
     }
   }
 
+  /** Allocates frames from the vka and maps them at a free range (next fit above the floor). */
   new_pages(rights: seL4_CapRights_t, num_pages: number, size_bits: number): number | null {
     if (!this.validPages(num_pages, size_bits)) return null;
     const vaddr = this.findRange(num_pages * 2 ** size_bits, size_bits);
@@ -187,6 +188,7 @@ export class Sel4UtilsVspace implements vspace_t {
     return vaddr;
   }
 
+  /** Maps caller caps at a free range; all or nothing. */
   map_pages(
     caps: readonly seL4_CPtr[],
     cookies: readonly UtCookie[] | null,
@@ -205,6 +207,7 @@ export class Sel4UtilsVspace implements vspace_t {
     return vaddr;
   }
 
+  /** Allocates and maps inside a reservation with rights; all or nothing. */
   new_pages_at_vaddr(
     vaddr: number,
     num_pages: number,
@@ -217,6 +220,7 @@ export class Sel4UtilsVspace implements vspace_t {
     return this.allocAndMap(vaddr, num_pages, size_bits, res.rights!, res.cacheable, can_use_dev);
   }
 
+  /** Maps caller caps inside a reservation with rights; all or nothing. */
   map_pages_at_vaddr(
     caps: readonly seL4_CPtr[],
     cookies: readonly UtCookie[] | null,
@@ -230,6 +234,7 @@ export class Sel4UtilsVspace implements vspace_t {
     return this.mapCaps(caps, cookies, vaddr, num_pages, size_bits, res.rights!, res.cacheable);
   }
 
+  /** Maps caller caps inside a deferred-rights reservation with `rights`; all or nothing. */
   deferred_rights_map_pages_at_vaddr(
     caps: readonly seL4_CPtr[],
     cookies: readonly UtCookie[] | null,
@@ -275,6 +280,7 @@ export class Sel4UtilsVspace implements vspace_t {
     for (const r of [...this.reservations.all()]) this.reservations.remove(r.start);
   }
 
+  /** Reserves a free range aligned to 2^`size_bits` (next fit above the floor). */
   reserve_range_aligned(
     bytes: number,
     size_bits: number,
@@ -299,6 +305,7 @@ export class Sel4UtilsVspace implements vspace_t {
     return { reservation, vaddr };
   }
 
+  /** Reserves exactly the range (rounded out to pages) if nothing reserved or mapped overlaps it. */
   reserve_range_at(
     vaddr: number,
     bytes: number,
@@ -308,6 +315,7 @@ export class Sel4UtilsVspace implements vspace_t {
     return this.reserve(vaddr, bytes, rights, cacheable);
   }
 
+  /** As `reserve_range_at`, with rights given at map time. */
   reserve_deferred_rights_range_at(
     vaddr: number,
     bytes: number,
@@ -316,25 +324,30 @@ export class Sel4UtilsVspace implements vspace_t {
     return this.reserve(vaddr, bytes, null, cacheable);
   }
 
+  /** Frees a reservation of this vspace (mappings stay); others are ignored. */
   free_reservation(reservation: reservation_t): void {
     if (!isRecord(reservation) || reservation.res.existing) return;
     const found = this.reservations.containing(reservation.res.start);
     if (found?.value === reservation.res) this.reservations.remove(found.start);
   }
 
+  /** Frees the reservation containing `vaddr`, if any. */
   free_reservation_by_vaddr(vaddr: number): void {
     const found = Number.isSafeInteger(vaddr) ? this.reservations.containing(vaddr) : null;
     if (found && !found.value.existing) this.reservations.remove(found.start);
   }
 
+  /** The frame cap of the mapping containing `vaddr`, or 0. */
   get_cap(vaddr: number): seL4_CPtr {
     return Number.isSafeInteger(vaddr) ? (this.mappings.containing(vaddr)?.value.cap ?? 0) : 0;
   }
 
+  /** The root paging structure cap. */
   get_root(): seL4_CPtr {
     return this.root;
   }
 
+  /** The cookie of the mapping containing `vaddr`, or 0. */
   get_cookie(vaddr: number): UtCookie {
     return Number.isSafeInteger(vaddr) ? (this.mappings.containing(vaddr)?.value.cookie ?? 0) : 0;
   }
