@@ -75,9 +75,11 @@ export class CpuCore implements FlagState {
   readonly decoded: DecodedCache;
   /** EIP of the instruction being executed (faults restart here). */
   instructionStart = 0;
-  /** Instructions retired; the TSC. */
+  /** The clock: instructions executed plus exceptions delivered; the TSC and the budget count it. */
   retired = 0;
   tscOffset = 0;
+  /** Clock value at which the current run ends (REP loops stop early to honour it). */
+  stopAt = 0;
   readonly fpu = new FpuState();
 
   // VMX controls and guest non-register state.
@@ -377,6 +379,7 @@ export class CpuCore implements FlagState {
     this.decoded.flush();
     if (!this.enter()) return;
     const stopAt = this.retired + budget;
+    this.stopAt = stopAt;
     for (;;) {
       try {
         this.loop(stopAt);
@@ -386,6 +389,9 @@ export class CpuCore implements FlagState {
         if (!(e instanceof GuestFault)) throw e;
         this.eip = this.instructionStart;
         if (this.raise(e)) return;
+        // Delivering the exception is one step of the clock (and of the budget), so single
+        // stepping stops at the handler's first instruction as hardware and QEMU do.
+        this.retired++;
       }
     }
   }

@@ -63,7 +63,17 @@ export class X86Vcpu {
     this.#cpu.regs[register & 7] = value;
   }
 
-  /** Instructions retired so far (the TSC counts these). */
+  /** CR2 (not a VMCS field: under VT-x it stays in the processor across entries and exits). */
+  getCr2(): number {
+    return this.#cpu.cr2 >>> 0;
+  }
+
+  /** Sets CR2. */
+  setCr2(value: number): void {
+    this.#cpu.cr2 = value | 0;
+  }
+
+  /** Steps so far: instructions executed plus exceptions delivered (the TSC counts these). */
   get instructionsRetired(): number {
     return this.#cpu.retired;
   }

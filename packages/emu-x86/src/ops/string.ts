@@ -39,7 +39,36 @@ function stringOp(cpu: CpuCore, insn: Instruction, kind: number): void {
   if (rep !== 0 && (cpu.regs[1]! & amask) === 0) return;
   const srcBase = cpu.segBase[insn.seg]!;
   const dstBase = cpu.segBase[ES]!;
-  for (let n = 0; n < REP_CHUNK; n++) {
+  // Each iteration is a step of the clock, as in QEMU's instruction counting: a REP runs at most
+  // as many iterations as the budget has left, and the loop in cpu.ts counts the last one.
+  const limit = Math.max(1, Math.min(REP_CHUNK, cpu.stopAt - cpu.retired));
+  let n = 0;
+  try {
+    for (; n < limit; n++) {
+      if (stringStep(cpu, insn, kind, w, delta, a32, amask, srcBase, dstBase)) return;
+    }
+    n--;
+  } finally {
+    cpu.retired += n;
+  }
+  // Not finished: run the instruction again (interrupts and exits can come in between).
+  cpu.eip = cpu.instructionStart;
+}
+
+/** One iteration; true when the instruction is complete. */
+function stringStep(
+  cpu: CpuCore,
+  insn: Instruction,
+  kind: number,
+  w: number,
+  delta: number,
+  a32: boolean,
+  amask: number,
+  srcBase: number,
+  dstBase: number,
+): boolean {
+  const rep = insn.rep;
+  {
     const si = cpu.regs[6]! & amask;
     const di = cpu.regs[7]! & amask;
     switch (kind) {
@@ -69,18 +98,17 @@ function stringOp(cpu: CpuCore, insn: Instruction, kind: number): void {
         advance(cpu, 7, delta, a32);
         break;
     }
-    if (rep === 0) return;
+    if (rep === 0) return true;
     const count = (cpu.regs[1]! - 1) & amask;
     if (a32) cpu.regs[1] = count;
     else cpu.regs[1] = (cpu.regs[1]! & ~0xffff) | count;
-    if (count === 0) return;
+    if (count === 0) return true;
     if (kind === CMPS || kind === SCAS) {
       const zf = getZF(cpu);
-      if (rep === 0xf3 ? zf === 0 : zf === 1) return;
+      if (rep === 0xf3 ? zf === 0 : zf === 1) return true;
     }
   }
-  // Not finished: run the instruction again (interrupts and exits can come in between).
-  cpu.eip = cpu.instructionStart;
+  return false;
 }
 
 /** Registers the handlers of this group. */
