@@ -158,6 +158,35 @@ export function checkInvariants(k: KernelState): InvariantViolation[] {
     }
   }
   for (const obj of k.live) {
+    if (obj.kind === "tcb") {
+      const b = obj.blocking;
+      const waitingOn =
+        b?.kind === "send" || b?.kind === "recv"
+          ? b.ep
+          : b?.kind === "notification"
+            ? b.ntfn
+            : null;
+      const blockedInQueue =
+        obj.state === "BlockedOnSend" ||
+        obj.state === "BlockedOnReceive" ||
+        obj.state === "BlockedOnNotification";
+      if (
+        blockedInQueue &&
+        (waitingOn === null || !waitingOn.live || !waitingOn.queue.includes(obj))
+      ) {
+        out.push({
+          invariant: "queues",
+          message: `tcb${obj.id} is ${obj.state} but not queued on a live object`,
+        });
+      }
+      const n = obj.boundNotification;
+      if (n !== null && (!n.live || n.boundTCB !== obj)) {
+        out.push({
+          invariant: "queues",
+          message: `tcb${obj.id} bound to a notification that is not bound back`,
+        });
+      }
+    }
     if (obj.kind === "endpoint") {
       for (const t of obj.queue) {
         const b = t.blocking;

@@ -33,6 +33,12 @@ const PAGE_SIZE = 1 << PAGE_BITS;
  */
 export class PhysicalMemory {
   private readonly pages = new Map<number, Uint8Array>();
+  /** Ranges backed by one contiguous buffer (see {@link PhysicalMemory.contiguous}). */
+  private readonly spans: {
+    readonly first: number;
+    readonly count: number;
+    readonly bytes: Uint8Array;
+  }[] = [];
   /** The regions that exist (RAM and device), sorted by base. */
   readonly regions: readonly PhysicalRegion[];
 
@@ -52,6 +58,48 @@ export class PhysicalMemory {
       return false;
     }
     return this.regions.some((r) => paddr >= r.base && paddr + length <= r.base + r.size);
+  }
+
+  /**
+   * Backs the page-aligned range `[base, base + size)` of one region with a single contiguous
+   * buffer and returns it (byte `i` is physical address `base + i`), for CPU emulators that need
+   * guest RAM as one array. Pages already written are copied in; later accesses go to the buffer.
+   * The host allocates the buffer lazily, so untouched memory still costs nothing.
+   */
+  contiguous(base: number, size: number): Uint8Array {
+    const existing = this.spans.find(
+      (s) => s.first * PAGE_SIZE === base && s.count * PAGE_SIZE === size,
+    );
+    if (existing) return existing.bytes;
+    if (base % PAGE_SIZE !== 0 || size % PAGE_SIZE !== 0 || size === 0) {
+      throw new RangeError("contiguous: base and size must be page multiples");
+    }
+    this.check(base, size);
+    const first = base / PAGE_SIZE;
+    const count = size / PAGE_SIZE;
+    if (this.spans.some((s) => first < s.first + s.count && s.first < first + count)) {
+      throw new RangeError("contiguous: overlaps an existing contiguous range");
+    }
+    const bytes = new Uint8Array(size);
+    for (const [pageNo, page] of this.pages) {
+      if (pageNo < first || pageNo >= first + count) continue;
+      const view = bytes.subarray((pageNo - first) * PAGE_SIZE, (pageNo - first + 1) * PAGE_SIZE);
+      view.set(page);
+      this.pages.set(pageNo, view);
+    }
+    this.spans.push({ first, count, bytes });
+    return bytes;
+  }
+
+  /** A fresh zeroed page: a view into a contiguous span when one covers it. */
+  private newPage(pageNo: number): Uint8Array {
+    for (const s of this.spans) {
+      if (pageNo >= s.first && pageNo < s.first + s.count) {
+        const off = (pageNo - s.first) * PAGE_SIZE;
+        return s.bytes.subarray(off, off + PAGE_SIZE);
+      }
+    }
+    return new Uint8Array(PAGE_SIZE);
   }
 
   private check(paddr: number, length: number): void {
@@ -86,7 +134,7 @@ export class PhysicalMemory {
       const n = Math.min(PAGE_SIZE - offset, bytes.length - done);
       let page = this.pages.get(pageNo);
       if (!page) {
-        page = new Uint8Array(PAGE_SIZE);
+        page = this.newPage(pageNo);
         this.pages.set(pageNo, page);
       }
       page.set(bytes.subarray(done, done + n), offset);
@@ -120,7 +168,7 @@ export class PhysicalMemory {
     let page = this.pages.get(pageNo);
     if (!page) {
       if (value === 0n) return;
-      page = new Uint8Array(PAGE_SIZE);
+      page = this.newPage(pageNo);
       this.pages.set(pageNo, page);
     }
     new DataView(page.buffer, page.byteOffset).setBigUint64(
@@ -155,7 +203,8 @@ export class PhysicalMemory {
     const pageStart = pageNo * PAGE_SIZE;
     const from = Math.max(start, pageStart) - pageStart;
     const to = Math.min(end, pageStart + PAGE_SIZE) - pageStart;
+    // A page of a contiguous span is a view: its bytes must really become zero.
+    page.fill(0, from, to);
     if (from === 0 && to === PAGE_SIZE) this.pages.delete(pageNo);
-    else page.fill(0, from, to);
   }
 }

@@ -57,7 +57,15 @@ function programExit(
   generation: number,
   failure: { error: unknown } | null,
 ): void {
-  if (!t.live || t.program?.generation !== generation) return;
+  if (!t.live) {
+    // The thread's TCB was deleted while its program ran: its turn is over.
+    if (k.executing === t) {
+      k.executing = null;
+      dispatch(k);
+    }
+    return;
+  }
+  if (t.program?.generation !== generation) return;
   if (failure) k.threadErrors.push({ thread: t, error: failure.error });
   t.program = null;
   if (k.executing === t) k.executing = null;
