@@ -45,12 +45,25 @@ export class Allocman implements vka_t {
   private readonly utspace: BuddyUntypedManager;
   private readonly live = new Map<UtCookie, LiveObject>();
 
-  /** Creates an allocator handing out `cspace`'s slots and the memory of `untypeds`. */
-  constructor(sel4: Sel4, cspace: SingleLevelCSpace, untypeds: readonly ManagedUntyped[]) {
+  /**
+   * Creates an allocator handing out `cspace`'s slots and the memory of `untypeds`. `options.coalesce`
+   * chooses when free buddies merge (see `BuddyUntypedManager`); default "eager".
+   */
+  constructor(
+    sel4: Sel4,
+    cspace: SingleLevelCSpace,
+    untypeds: readonly ManagedUntyped[],
+    options: { readonly coalesce?: "eager" | "lazy" } = {},
+  ) {
     this.sel4 = sel4;
     this.cspace = cspace;
-    this.utspace = new BuddyUntypedManager(sel4, cspace);
+    this.utspace = new BuddyUntypedManager(sel4, cspace, options.coalesce ?? "eager");
     this.utspace.add_uts(untypeds);
+  }
+
+  /** Merges every pair of free buddies now (needed only with lazy coalescing). */
+  coalesce(): void {
+    this.utspace.coalesce();
   }
 
   /** Reserves the lowest free slot. */

@@ -41,10 +41,19 @@ export function root_cspace_of_simple(simple: simple_t): SingleLevelCSpace {
 
 /**
  * The allocator of a root task (`bootstrap_use_current_simple`): the root CNode's free slots and
- * every untyped `simple` reports. Nothing is allocated before the first request.
+ * every untyped `simple` reports. Nothing is allocated before the first request. `options.coalesce`
+ * as for {@link Allocman}.
  */
-export function bootstrap_use_current_simple(simple: simple_t): Allocman {
-  return new Allocman(simple.sel4, root_cspace_of_simple(simple), untypeds_of_simple(simple));
+export function bootstrap_use_current_simple(
+  simple: simple_t,
+  options: { readonly coalesce?: "eager" | "lazy" } = {},
+): Allocman {
+  return new Allocman(
+    simple.sel4,
+    root_cspace_of_simple(simple),
+    untypeds_of_simple(simple),
+    options,
+  );
 }
 
 /** `allocman_make_vka`: an `Allocman` already is a `vka_t`; returned as is for familiarity. */

@@ -51,6 +51,31 @@ function expectEveryRamUntypedWhole(vka: Allocman, bi: seL4_BootInfo): void {
 }
 
 describe.each<Arch>(["aarch64", "x86_64"])("allocman on %s", (arch) => {
+  it("lazy coalescing reuses freed split nodes, merges when memory runs short, and recovers on coalesce()", async () => {
+    await inRootTask(arch, (sel4, bi) => {
+      const vka = bootstrap_use_current_simple(simple_default_init_bootinfo(sel4, bi), {
+        coalesce: "lazy",
+      });
+      const a = vka_alloc_frame(vka, 12).object;
+      const paddr = vka_object_paddr(vka, a);
+      vka_free_object(vka, a);
+      expect(vka.is_pristine()).toBe(false); // still split
+      const slotsBefore = vka.stats().slotsUsed;
+      const b = vka_alloc_frame(vka, 12).object;
+      expect(Math.abs(vka_object_paddr(vka, b) - paddr)).toBeLessThanOrEqual(4096); // a freed leaf of the same split
+      expect(vka.stats().slotsUsed).toBe(slotsBefore + 1); // only the object's slot: no new split
+      vka_free_object(vka, b);
+      // The whole 2 MiB untyped at the start of RAM can only be had after merging.
+      const first = bi.untypedList.find((u) => u.isDevice === 0)!;
+      const whole = vka_alloc_untyped_at(vka, first.sizeBits, first.paddr);
+      expect(whole.error).toBe(0);
+      vka_free_object(vka, whole.object);
+      vka.coalesce();
+      expect(vka.is_pristine()).toBe(true);
+      expectEveryRamUntypedWhole(vka, bi);
+    });
+  });
+
   it("random allocate/free sequences end with every untyped back in its initial state", async () => {
     const kinds = [
       { type: seL4_UntypedObject, bits: 12 },

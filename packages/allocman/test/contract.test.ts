@@ -1,14 +1,16 @@
 // Both allocators run the vka_t contract of @sel4/vka/testing, on both architectures. After each
 // check the allocator must be back where it started and the kernel must hold as many objects as
 // before the check.
-import { simple_default_init_bootinfo } from "@sel4/simple";
+import { simple_default_init_bootinfo, type simple_t } from "@sel4/simple";
 import { vka_contract_checks } from "@sel4/vka/testing";
 import { describe, expect, it } from "vitest";
 import { bootstrap_bump_allocator, bootstrap_use_current_simple } from "../src/index.js";
 import { type Arch, inRootTask } from "./harness.js";
 
 const allocators = {
-  allocman: bootstrap_use_current_simple,
+  allocman: (s: simple_t) => bootstrap_use_current_simple(s),
+  "allocman (lazy coalescing)": (s: simple_t) =>
+    bootstrap_use_current_simple(s, { coalesce: "lazy" }),
   bump: bootstrap_bump_allocator,
 };
 
@@ -20,6 +22,7 @@ describe.each<Arch>(["aarch64", "x86_64"])("vka_t contract on %s", (arch) => {
           const vka = allocators[name](simple_default_init_bootinfo(sel4, bootInfo));
           const before = kernel.liveObjectCount;
           check.run({ vka, bootInfo });
+          if ("coalesce" in vka) vka.coalesce();
           expect(vka.is_pristine()).toBe(true);
           expect(kernel.liveObjectCount).toBe(before);
         });

@@ -81,12 +81,26 @@ export class BuddyUntypedManager {
     ram: new Map(),
     device: new Map(),
   };
+  private readonly lazy: boolean;
   private nextId = 1;
 
-  /** Creates a manager issuing its invocations through `sel4` and taking split slots from `slots`. */
-  constructor(sel4: Sel4, slots: SlotSource) {
+  /**
+   * Creates a manager issuing its invocations through `sel4` and taking split slots from `slots`.
+   * `coalesce` "eager" (default) merges free buddies at every free, so freeing everything restores
+   * every untyped; "lazy" keeps freed nodes split for reuse and merges only when an allocation
+   * cannot be served otherwise or when {@link BuddyUntypedManager.coalesce} is called.
+   */
+  constructor(sel4: Sel4, slots: SlotSource, coalesce: "eager" | "lazy" = "eager") {
     this.sel4 = sel4;
     this.slots = slots;
+    this.lazy = coalesce === "lazy";
+  }
+
+  /** Merges every pair of free buddies (what "eager" does at each free). */
+  coalesce(): void {
+    for (const node of [...this.nodes.values()]) {
+      if (this.nodes.has(node.id) && node.state === "free") this.mergeUp(node);
+    }
   }
 
   /** Adds untypeds (each must be unused: no children). Sizes outside seL4's range are ignored. */
@@ -117,12 +131,16 @@ export class BuddyUntypedManager {
     ) {
       return { error: BUDDY_BAD_REQUEST, cookie: 0 };
     }
-    for (const pool of pools) {
-      const node = this.smallestFree(pool, mem_bits);
-      if (!node) continue;
-      const leaf = this.splitDown(node, (n) => n.children![0]!, mem_bits);
-      if (typeof leaf === "number") return { error: leaf, cookie: 0 };
-      return this.retypeInto(leaf, dest, type, size_bits);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      for (const pool of pools) {
+        const node = this.smallestFree(pool, mem_bits);
+        if (!node) continue;
+        const leaf = this.splitDown(node, (n) => n.children![0]!, mem_bits);
+        if (typeof leaf === "number") return { error: leaf, cookie: 0 };
+        return this.retypeInto(leaf, dest, type, size_bits);
+      }
+      if (!this.lazy) break;
+      this.coalesce();
     }
     return { error: seL4_NotEnoughMemory, cookie: 0 };
   }
@@ -149,10 +167,12 @@ export class BuddyUntypedManager {
       (r) => paddr >= r.paddr && paddr + 2 ** mem_bits <= r.paddr + 2 ** r.sizeBits,
     );
     if (!root) return { error: seL4_NotEnoughMemory, cookie: 0 };
-    let node = root;
-    while (node.state === "split") node = this.childContaining(node, paddr);
-    if (node.state !== "free" || node.sizeBits < mem_bits)
-      return { error: seL4_NotEnoughMemory, cookie: 0 };
+    let node = this.descend(root, paddr, mem_bits);
+    if (node.state === "split" && this.lazy) {
+      this.coalesce();
+      node = this.descend(root, paddr, mem_bits);
+    }
+    if (node.state !== "free") return { error: seL4_NotEnoughMemory, cookie: 0 };
     const leaf = this.splitDown(node, (n) => this.childContaining(n, paddr), mem_bits);
     if (typeof leaf === "number") return { error: leaf, cookie: 0 };
     return this.retypeInto(leaf, dest, type, size_bits);
@@ -253,6 +273,13 @@ export class BuddyUntypedManager {
     return null;
   }
 
+  /** The deepest node on the way to `paddr` that is not split or is exactly 2^`bits`. */
+  private descend(root: BuddyNode, paddr: number, bits: number): BuddyNode {
+    let node = root;
+    while (node.state === "split" && node.sizeBits > bits) node = this.childContaining(node, paddr);
+    return node;
+  }
+
   private childContaining(node: BuddyNode, paddr: number): BuddyNode {
     const [lo, hi] = node.children!;
     return paddr < hi.paddr ? lo : hi;
@@ -347,7 +374,7 @@ export class BuddyUntypedManager {
   /** Marks a used node free again and merges upward. */
   private release(node: BuddyNode): void {
     this.pushFree(node);
-    this.mergeUp(node);
+    if (!this.lazy) this.mergeUp(node);
   }
 
   /** While `node` and its buddy are both free leaves, revokes their parent and frees it. */
