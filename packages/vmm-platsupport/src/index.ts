@@ -8,6 +8,38 @@
  */
 
 export {
+  PL011_CR,
+  PL011_DMACR,
+  PL011_DR,
+  PL011_FBRD,
+  PL011_FIFO_DEPTH,
+  PL011_FR,
+  PL011_FR_RXFE,
+  PL011_FR_RXFF,
+  PL011_FR_TXFE,
+  PL011_FR_TXFF,
+  PL011_IBRD,
+  PL011_ICR,
+  PL011_ID,
+  PL011_IFLS,
+  PL011_ILPR,
+  PL011_IMSC,
+  PL011_INT_MASK,
+  PL011_INT_RT,
+  PL011_INT_RX,
+  PL011_INT_TX,
+  PL011_LCR_H,
+  PL011_LCR_H_FEN,
+  PL011_MIS,
+  PL011_PERIPH_ID0,
+  PL011_RIS,
+  PL011_RSR_ECR,
+  PL011_SIZE,
+  Pl011,
+  type Pl011Backend,
+} from "./arm/pl011.js";
+export { type Pl011Device, type Pl011DeviceOptions, vm_install_pl011 } from "./arm/pl011-vm.js";
+export {
   FdtError,
   type FdtErrorCode,
   GuestConfigError,
