@@ -4,7 +4,7 @@
  * registers (x0 = DTB, x1..x3 = 0, EL1h with D, A, I and F masked; C left DAIF clear: bug A6).
  */
 
-/** "ARM\x64" read little-endian at offset 56 of an arm64 Image. */
+/** The arm64 Image magic ("ARM" then 0x64), read little-endian at offset 56. */
 export const ARM64_IMAGE_MAGIC = 0x644d_5241;
 /** Size of the Image header. */
 export const ARM64_IMAGE_HEADER_SIZE = 64;
