@@ -17,7 +17,9 @@ import {
   get_vcpu_fault_address,
   get_vcpu_fault_ip,
   get_vcpu_fault_size,
+  VM_GUEST_SHUTDOWN_EXIT,
   vcpu_start,
+  vm_assign_vcpu_target,
   vm_create_default_irq_controller,
   vm_create_vcpu,
   vm_guest_ram_read_callback,
@@ -41,6 +43,7 @@ import {
   vm_arm_arch,
   vm_get_arm_vcpu_reg,
   vm_get_thread_context,
+  vm_set_thread_context,
 } from "../src/index.js";
 import { inRootTask, kernelVka, modelHostAccess, rootSimple, spawnThread } from "./kernel-env.js";
 
@@ -252,6 +255,69 @@ describe("vGIC on the kernel model", () => {
       expect(gic.num_list_regs).toBe(4);
       expect(gic.list_registers(0)).toEqual([40, 41, 42, 43]);
       expect(vm_inject_irq(vcpu, 47)).toBe(-1); // not registered
+    });
+  });
+});
+
+describe("PSCI over the HVC conduit through the kernel's UnknownSyscall faults", () => {
+  // The vCPU threads run TypeScript programs instead of guest code (the kernel runs a thread
+  // whose pc is a registered program): each HVC is an unknown system call, which the kernel turns
+  // into a real UnknownSyscall fault on the vCPU's badged fault endpoint, x0..x7 in MR0..7.
+  it("CPU_ON starts the second vCPU with its context id, AFFINITY_INFO tracks CPU_OFF, SYSTEM_OFF ends vm_run", async () => {
+    await inRootTask(async (...env) => {
+      const [, , kernel] = env;
+      const vm = newVm(env);
+      const v0 = vm_create_vcpu(vm, 100)!;
+      vm_create_vcpu(vm, 100);
+      expect(vm_assign_vcpu_target(v0, 0)).toBe(0);
+      const log: string[] = [];
+      const hvc = (
+        port: {
+          syscallBlocking(id: number, dest: number, info: bigint): Promise<{ badge: bigint }>;
+        },
+        fid: number,
+        x1: bigint,
+      ) => port.syscallBlocking(0, fid, x1).then((r) => BigInt.asIntN(64, r.badge));
+      const secondary = kernel.registerProgram(async ({ port, args }) => {
+        log.push(`secondary x0=${args[0]}`);
+        log.push(`version ${(await hvc(port, 0x8400_0000, 0n)).toString(16)}`);
+        log.push(`affinity of 0: ${await hvc(port, 0xc400_0004, 0n)}`); // x2 = 0: level 0
+        log.push(`affinity of 1: ${await hvc(port, 0xc400_0004, 1n)}`);
+        await hvc(port, 0x8400_0002, 0n); // CPU_OFF: does not return
+        log.push("returned from CPU_OFF");
+      });
+      const primary = kernel.registerProgram(async ({ port, sel4 }) => {
+        log.push(`cpu_on ${await hvc(port, 0xc400_0003, 1n)}`);
+        log.push(`cpu_on again ${await hvc(port, 0xc400_0003, 1n)}`);
+        log.push(`cpu_on unknown ${await hvc(port, 0xc400_0003, 7n)}`);
+        for (let i = 0; i < 100 && !log.includes("affinity of 1: 0"); i++) await sel4.seL4_Yield();
+        await sel4.seL4_Yield();
+        // This thread's x2 holds the secondary entry: a non-zero lowest affinity level.
+        log.push(`affinity level x2 ${await hvc(port, 0xc400_0004, 1n)}`);
+        log.push(`smccc unknown ${await hvc(port, 0x8200_0001, 0n)}`);
+        await hvc(port, 0x8400_0008, 0n); // SYSTEM_OFF
+        log.push("returned from SYSTEM_OFF");
+      });
+      const ctx = vm_get_thread_context(v0)!;
+      expect(vm_set_thread_context(v0, { ...ctx, pc: primary, x2: secondary, x3: 0x77n })).toBe(0);
+      expect(vcpu_start(v0)).toBe(0);
+      expect(await vm_run(vm)).toBe(0);
+      expect(vm.run.exit_reason).toBe(VM_GUEST_SHUTDOWN_EXIT);
+      expect(vm_arm(vm).system_event).toBe("off");
+      expect(log).toEqual([
+        "cpu_on 0",
+        "cpu_on again -4",
+        "cpu_on unknown -2",
+        "secondary x0=119",
+        "version 10000",
+        "affinity of 0: 0",
+        "affinity of 1: 0",
+        "affinity level x2 -2",
+        "smccc unknown -1",
+      ]);
+      expect(vm.vcpus[1]!.target_cpu).toBe(1);
+      expect(vm.vcpus[1]!.vcpu_online).toBe(false); // CPU_OFF
+      expect(vm_get_arm_vcpu_reg(vm.vcpus[1]!, seL4_VCPUReg_VMPIDR_EL2)).toBe(0x8000_0001n);
     });
   });
 });
