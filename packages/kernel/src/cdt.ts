@@ -6,13 +6,19 @@ import type { Cap, CNode, KernelObject, TCB } from "./objects/types.js";
 
 /** A capability slot (CTE): a cap plus its place in the derivation list. */
 export interface Slot {
+  /** The capability held (the null cap when empty). */
   cap: Cap;
+  /** Previous node of the derivation list. */
   prev: Slot | null;
+  /** Next node of the derivation list. */
   next: Slot | null;
+  /** `mdbRevocable`: copies made from this cap are its children. */
   revocable: boolean;
+  /** `mdbFirstBadged`: starts a new badge subtree. */
   firstBadged: boolean;
   /** The CNode or TCB that holds the slot, and the index in it (TCB slots use negative ids). */
   readonly owner: CNode | TCB;
+  /** Index in the owner (TCB slots use negative ids). */
   readonly index: number;
 }
 

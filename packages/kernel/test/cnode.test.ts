@@ -13,7 +13,6 @@ import {
   seL4_IllegalOperation,
   seL4_InvalidCapability,
   seL4_NoError,
-  seL4_NotificationObject,
   seL4_RangeError,
   seL4_RevokeFirst,
   seL4_TCBObject,

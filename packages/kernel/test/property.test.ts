@@ -3,12 +3,6 @@
  * every step the kernel's invariants hold and no host exception escapes.
  */
 import {
-  Sel4ArgumentError,
-  seL4_AllRights,
-  seL4_CanRead,
-  seL4_CanWrite,
-  seL4_CapRights_new,
-  seL4_MessageInfo_new,
   seL4_SysCall,
   seL4_SysNBRecv,
   seL4_SysNBSend,

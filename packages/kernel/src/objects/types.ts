@@ -74,7 +74,9 @@ export type LookupFailure =
 
 /** An in-flight blocking system call of a TypeScript thread (re-executed on Restart). */
 export interface PendingSyscall {
+  /** The syscall number. */
   readonly id: number;
+  /** Settles the program's promise with the badge and message-info registers. */
   readonly resolve: (result: { badge: bigint; info: bigint }) => void;
 }
 
@@ -90,29 +92,49 @@ export interface ThreadProgramState {
 
 /** Thread control block. */
 export interface TCB extends ObjectBase {
+  /** Object kind. */
   readonly kind: "tcb";
   /** Stable id (creation order) for deterministic naming. */
   readonly id: number;
+  /** Thread state. */
   state: ThreadState;
+  /** What the thread is blocked on, for the Blocked* states. */
   blocking: Blocking | null;
+  /** Priority (0..255). */
   priority: number;
+  /** Maximum controlled priority. */
   mcp: number;
+  /** Ticks left in the current time slice. */
   timeSlice: number;
   /** `seL4_UserContext` words in order; pc is FaultIP. */
   readonly context: bigint[];
+  /** Fault endpoint CPtr, looked up in the thread's CSpace at fault time. */
   faultHandler: bigint;
+  /** Virtual address of the IPC buffer (its offset selects the buffer in the frame). */
   ipcBufferAddr: bigint;
+  /** `seL4_TCBFlag` bits (fpuDisabled). */
   flags: bigint;
+  /** CSpace root slot. */
   readonly ctable: Slot;
+  /** VSpace root slot. */
   readonly vtable: Slot;
+  /** Reply master slot (reply caps to this thread are its CDT children). */
   readonly replySlot: Slot;
+  /** Caller slot: the reply cap received with a Call. */
   readonly callerSlot: Slot;
+  /** IPC buffer frame slot. */
   readonly bufferSlot: Slot;
+  /** x86: EPT root slot. */
   readonly eptRootSlot: Slot;
+  /** Bound notification, or null. */
   boundNotification: Notification | null;
+  /** Fault waiting for its reply, or null. */
   pendingFault: Fault | null;
+  /** Bound VCPU, or null. */
   vcpu: VCPU | null;
+  /** True while queued in a ready queue. */
   inReadyQueue: boolean;
+  /** Debug name. */
   name: string;
   /** The running TypeScript program, if any. */
   program: ThreadProgramState | null;
@@ -122,30 +144,43 @@ export interface TCB extends ObjectBase {
 
 /** Endpoint (§5.2). */
 export interface Endpoint extends ObjectBase {
+  /** Object kind. */
   readonly kind: "endpoint";
+  /** Endpoint state. */
   state: "Idle" | "Send" | "Recv";
+  /** Queued threads, FIFO. */
   readonly queue: TCB[];
 }
 
 /** Notification (§5.7). */
 export interface Notification extends ObjectBase {
+  /** Object kind. */
   readonly kind: "notification";
+  /** Notification state. */
   state: "Idle" | "Waiting" | "Active";
+  /** Pending badge bits (Active state). */
   word: bigint;
+  /** Waiting threads, FIFO. */
   readonly queue: TCB[];
+  /** Bound thread, or null. */
   boundTCB: TCB | null;
 }
 
 /** CNode: 2^radix slots, created lazily (untouched slots cost nothing). */
 export interface CNode extends ObjectBase {
+  /** Object kind. */
   readonly kind: "cnode";
+  /** log2 of the slot count. */
   readonly radix: number;
+  /** Touched slots by index. */
   readonly slots: Map<number, Slot>;
 }
 
 /** A frame of 4 KiB, 2 MiB or 1 GiB. */
 export interface Frame extends ObjectBase {
+  /** Object kind. */
   readonly kind: "frame";
+  /** Device memory (never zeroed, not usable as IPC buffer). */
   readonly isDevice: boolean;
 }
 
@@ -176,7 +211,9 @@ export type PTE =
 
 /** Any paging structure (root or intermediate), entries kept sparsely. */
 export interface PagingTable extends ObjectBase {
+  /** Which paging structure. */
   readonly kind: PagingKind;
+  /** Present entries by index. */
   readonly entries: Map<number, PTE>;
   /** Where a non-root table is installed (table and index), or null. */
   parent: { readonly table: PagingTable; readonly index: number } | null;
@@ -186,21 +223,27 @@ export interface PagingTable extends ObjectBase {
 
 /** An ASID pool: up to 512 VSpace roots. */
 export interface ASIDPool extends ObjectBase {
+  /** Object kind. */
   readonly kind: "asid_pool";
   /** First ASID of the pool (pool index * 512). */
   readonly base: number;
+  /** Assigned roots by index in the pool. */
   readonly entries: Map<number, PagingTable>;
 }
 
 /** A VCPU of either architecture (execution state lives with the vCPU executor). */
 export interface VCPU extends ObjectBase {
+  /** Object kind. */
   readonly kind: "vcpu";
+  /** Architecture of the VCPU. */
   readonly arch: "aarch64" | "x86_64";
+  /** Bound thread, or null. */
   tcb: TCB | null;
   /** ARM: the 24 `seL4_VCPUReg` values. */
   readonly regs: bigint[];
   /** ARM: list registers (pending/active interrupt per index), null when empty. */
   readonly lrs: ({ virq: number; priority: number; group: number; active: boolean } | null)[];
+
   /** ARM: virtual PPIs masked until AckVPPI. */
   readonly vppiMasked: Set<number>;
   /** x86: VMCS fields by encoding. */
@@ -286,8 +329,11 @@ export type Cap =
 
 /** The one mapping a frame cap may describe. */
 export interface FrameMapping {
+  /** ASID of the VSpace. */
   readonly asid: number;
+  /** Virtual (or guest-physical) address. */
   readonly vaddr: bigint;
+  /** Normal VSpace or x86 EPT. */
   readonly space: "vspace" | "ept";
 }
 
