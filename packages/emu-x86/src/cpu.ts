@@ -75,8 +75,10 @@ export class CpuCore implements FlagState {
   readonly decoded: DecodedCache;
   /** EIP of the instruction being executed (faults restart here). */
   instructionStart = 0;
-  /** The clock: instructions executed plus exceptions delivered; the TSC and the budget count it. */
+  /** Steps of the current run chunk (see run); the clock is clockBase + retired. */
   retired = 0;
+  /** Steps of all finished chunks. */
+  clockBase = 0;
   tscOffset = 0;
   /** Clock value at which the current run ends (REP loops stop early to honour it). */
   stopAt = 0;
@@ -378,8 +380,23 @@ export class CpuCore implements FlagState {
     // The host may have written guest RAM since the last exit: forget decoded code.
     this.decoded.flush();
     if (!this.enter()) return;
-    const stopAt = this.retired + budget;
-    this.stopAt = stopAt;
+    // The hot counter stays a small integer (V8 keeps it unboxed): it counts within chunks of at
+    // most 2^30 steps and is folded into clockBase between chunks.
+    let remaining = budget;
+    for (;;) {
+      const chunk = Math.min(remaining, 0x3fffffff);
+      this.retired = 0;
+      this.stopAt = chunk;
+      this.runChunk(chunk);
+      this.clockBase += this.retired;
+      remaining -= this.retired;
+      this.retired = 0;
+      this.stopAt = 0;
+      if (this.exitReason !== ExitReason.VMX_TIMER || remaining <= 0) return;
+    }
+  }
+
+  private runChunk(stopAt: number): void {
     for (;;) {
       try {
         this.loop(stopAt);
@@ -394,6 +411,11 @@ export class CpuCore implements FlagState {
         this.retired++;
       }
     }
+  }
+
+  /** Steps since the CPU was created (instructions executed, REP iterations, exceptions). */
+  get clock(): number {
+    return this.clockBase + this.retired;
   }
 
   /** VM entry: deliver the event in the entry interruption-information field. */

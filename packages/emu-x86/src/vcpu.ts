@@ -75,7 +75,7 @@ export class X86Vcpu {
 
   /** Steps so far: instructions executed plus exceptions delivered (the TSC counts these). */
   get instructionsRetired(): number {
-    return this.#cpu.retired;
+    return this.#cpu.clock;
   }
 
   /** The I/O bitmap (8 KiB, one bit per port) consulted when USE_IO_BITMAPS is set. */

@@ -255,7 +255,7 @@ export function registerSystem(t: Handler[]): void {
   };
   t[0x131] = (cpu) => {
     if ((cpu.cr4 & 4) !== 0 && cpu.protectedMode && cpu.cpl !== 0) generalProtection(0);
-    const tsc = cpu.retired + cpu.tscOffset;
+    const tsc = cpu.clock + cpu.tscOffset;
     cpu.regs[0] = tsc % 0x100000000;
     cpu.regs[2] = Math.floor(tsc / 0x100000000);
   };
