@@ -26,13 +26,66 @@ const MASK64 = (1n << 64n) - 1n;
 const NUM_REGS = seL4_UserContext_aarch64_fields.length;
 
 /** One memory transfer of the faulting instruction. */
-interface Transfer {
+export interface Transfer {
+  /** Guest-physical address of the transfer. */
   readonly addr: number;
+  /** Register transferred (31 is XZR). */
   readonly rt: number;
 }
 
 /** Why a fault could not be set up. */
 export type FaultSetupError = "no_reply_slot" | "undecodable" | "registers";
+
+/** The memory transfers of a decoded instruction and its base-register writeback. */
+export interface AccessPlan {
+  /** Each transfer: guest-physical address and register, in order. */
+  readonly transfers: readonly Transfer[];
+  /** New value of the base register, or null. */
+  readonly writeback: { readonly rn: number; readonly value: bigint } | null;
+}
+
+/**
+ * Plans the transfers of `insn` whose abort reported IPA `ipa`, given its base and index register
+ * values. The IPA shares its page offset with the first transfer's virtual address; an abort on
+ * the second register of a pair (the first half hit ordinary memory) is refused (null) rather
+ * than half emulated.
+ */
+export function plan_access(
+  insn: LoadStoreInsn,
+  ipa: number,
+  base: bigint,
+  rm: bigint,
+): AccessPlan | null {
+  const { address, writeback } = load_store_address(insn, base, rm);
+  if (Number(address & 0xfffn) !== ipa % 0x1000) return null;
+  const transfers = [{ addr: ipa, rt: insn.rt }];
+  if (insn.rt2 !== null) transfers.push({ addr: ipa + insn.size, rt: insn.rt2 });
+  return { transfers, writeback: writeback === null ? null : { rn: insn.rn, value: writeback } };
+}
+
+/**
+ * The registers after an emulated access: loaded values into their registers (XZR discards),
+ * base writeback (SP is SP_EL1, a VCPU register, at EL1h: returned as `sp_el1`), and the PC past
+ * the instruction at `ip` (null: PC unchanged).
+ */
+export function commit_access(
+  regs: seL4_UserContext_aarch64,
+  loaded: readonly { readonly rt: number; readonly value: bigint }[],
+  writeback: { readonly rn: number; readonly value: bigint } | null,
+  el1h: boolean,
+  ip: bigint | null,
+): { readonly regs: seL4_UserContext_aarch64; readonly sp_el1: bigint | null } {
+  const out = { ...regs } as Record<string, bigint>;
+  let sp_el1: bigint | null = null;
+  if (writeback !== null) {
+    if (writeback.rn !== 31) out[`x${writeback.rn}`] = writeback.value;
+    else if (el1h) sp_el1 = writeback.value;
+    else out.sp = writeback.value;
+  }
+  for (const { rt, value } of loaded) if (rt !== 31) out[`x${rt}`] = value;
+  if (ip !== null) out.pc = (ip + 4n) & MASK64;
+  return { regs: out as seL4_UserContext_aarch64, sp_el1 };
+}
 
 /** The fault state of one vCPU. */
 export class ArmFault {
@@ -140,22 +193,17 @@ export class ArmFault {
     if (regs === null) return "registers";
     const base = insn.rn === 31 ? this.#sp(regs) : this.#reg(regs, insn.rn);
     if (base === null) return "registers";
-    const rm = insn.index === null ? 0n : this.#reg(regs, insn.index.rm);
-    const { address, writeback } = load_store_address(insn, base, rm ?? 0n);
-    // The IPA shares its page offset with the faulting virtual address; the abort may be on the
-    // second register of a pair (its first half hit ordinary memory).
-    const second = insn.rt2 !== null && Number(address & 0xfffn) !== ipa % 0x1000;
-    const first = second ? ipa - insn.size : ipa;
+    const rm = insn.index === null ? 0n : (this.#reg(regs, insn.index.rm) ?? 0n);
+    const plan = plan_access(insn, ipa, base, rm);
+    if (plan === null) return "undecodable";
     this.size = insn.size;
     this.signExtend = insn.signExtend;
     this.sixtyFour = insn.sixtyFour;
     this.write = !insn.load;
-    this.#transfers = [{ addr: first, rt: insn.rt }];
-    if (insn.rt2 !== null) this.#transfers.push({ addr: first + insn.size, rt: insn.rt2 });
-    if (second) this.#transfers.shift();
+    this.#transfers = [...plan.transfers];
     this.stage = this.#transfers.length;
     this.addr = this.#transfers[0]!.addr;
-    if (writeback !== null) this.#writeback = { rn: insn.rn, value: writeback };
+    this.#writeback = plan.writeback;
     return null;
   }
 
@@ -266,30 +314,22 @@ export class ArmFault {
     this.stage = 0;
     const regs = this.get_regs();
     if (regs === null) return -1;
-    const out = regs as Record<string, bigint>;
-    if (this.#writeback !== null) {
-      const { rn, value } = this.#writeback;
-      if (rn === 31 && (regs.spsr & 0xfn) === 0x5n) {
-        const e = this.#sel4.seL4_ARM_VCPU_WriteRegs(
-          this.vcpu.vcpu.cptr,
-          seL4_VCPUReg_SP_EL1,
-          value,
-        );
-        if (e !== seL4_NoError) return -1;
-      } else if (rn === 31) {
-        out.sp = value;
-      } else {
-        out[`x${rn}`] = value;
-      }
+    const el1h = (regs.spsr & 0xfn) === 0x5n;
+    const done = commit_access(regs, this.#loaded, this.#writeback, el1h, step ? this.ip : null);
+    if (done.sp_el1 !== null) {
+      const e = this.#sel4.seL4_ARM_VCPU_WriteRegs(
+        this.vcpu.vcpu.cptr,
+        seL4_VCPUReg_SP_EL1,
+        done.sp_el1,
+      );
+      if (e !== seL4_NoError) return -1;
     }
-    for (const { rt, value } of this.#loaded) if (rt !== 31) out[`x${rt}`] = value;
-    if (step) out.pc = (this.ip + 4n) & MASK64;
     const err = this.#sel4.seL4_TCB_WriteRegisters(
       this.vcpu.tcb.tcb.cptr,
       false,
       0,
       NUM_REGS,
-      regs,
+      done.regs,
     );
     if (err !== seL4_NoError) return -1;
     return this.#reply();

@@ -234,7 +234,7 @@ export class VgicDistributor {
     return fx;
   }
 
-  #bits(cpu: number, base: number, offset: number, get: (irq: number) => boolean): number {
+  #bits(base: number, offset: number, get: (irq: number) => boolean): number {
     let b = 0;
     for (let bit = 0; bit < 8; bit++) {
       const irq = (offset - base) * 8 + bit;
@@ -253,18 +253,16 @@ export class VgicDistributor {
     }
     if (offset < 12) return (0x0200_043b >> ((offset - 8) * 8)) & 0xff;
     if (inRange(GICD_IGROUPR, 1)) {
-      return this.#bits(cpu, GICD_IGROUPR, offset, (irq) => this.group(cpu, irq) === 1);
+      return this.#bits(GICD_IGROUPR, offset, (irq) => this.group(cpu, irq) === 1);
     }
     for (const base of [GICD_ISENABLER, GICD_ICENABLER]) {
-      if (inRange(base, 1))
-        return this.#bits(cpu, base, offset, (irq) => this.is_enabled(cpu, irq));
+      if (inRange(base, 1)) return this.#bits(base, offset, (irq) => this.is_enabled(cpu, irq));
     }
     for (const base of [GICD_ISPENDR, GICD_ICPENDR]) {
-      if (inRange(base, 1))
-        return this.#bits(cpu, base, offset, (irq) => this.is_pending(cpu, irq));
+      if (inRange(base, 1)) return this.#bits(base, offset, (irq) => this.is_pending(cpu, irq));
     }
     for (const base of [GICD_ISACTIVER, GICD_ICACTIVER]) {
-      if (inRange(base, 1)) return this.#bits(cpu, base, offset, (irq) => this.is_active(cpu, irq));
+      if (inRange(base, 1)) return this.#bits(base, offset, (irq) => this.is_active(cpu, irq));
     }
     if (inRange(GICD_IPRIORITYR, 8)) return this.priority(cpu, offset - GICD_IPRIORITYR);
     if (inRange(GICD_ITARGETSR, 8)) return this.targets(cpu, offset - GICD_ITARGETSR);
