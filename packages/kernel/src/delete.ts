@@ -94,6 +94,7 @@ function finaliseCap(k: KernelState, cap: Cap, final: boolean): void {
       if (final) {
         k.irqState[cap.irq] = "inactive";
         k.irqMasked.delete(cap.irq);
+        k.irqPending.delete(cap.irq);
         const copy = k.irqNotification.get(cap.irq);
         k.irqNotification.delete(cap.irq);
         if (copy) cteDelete(k, copy);

@@ -68,6 +68,8 @@ export function decodeIRQHandlerInvocation(inv: Invocation): InvocationReply {
   switch (inv.label) {
     case GenericLabel.IRQAckIRQ:
       k.irqMasked.delete(irq);
+      // A line that fired while masked is still pending at the controller: it is taken now.
+      if (k.irqPending.delete(irq)) handleInterrupt(k, irq);
       return undefined;
     case GenericLabel.IRQSetIRQHandler: {
       if (inv.extraCaps.length < 1) throw fail.truncatedMessage();
@@ -97,12 +99,16 @@ function clearHandler(k: KernelState, irq: number): void {
 
 /**
  * A platform interrupt fires: a "signal" IRQ signals its notification with that cap's badge and
- * is masked until Ack; an IRQ with no handler is just masked. Returns false if the IRQ number is
- * outside the platform's range or reserved (nothing happens).
+ * is masked until Ack; an IRQ with no handler is just masked. While masked, a raise stays pending
+ * (as in the GIC distributor / IOAPIC) and is taken at the Ack. Returns false if the IRQ number
+ * is outside the platform's range.
  */
 export function handleInterrupt(k: KernelState, irq: number): boolean {
   if (!Number.isInteger(irq) || irq < 0 || irq > k.params.maxIRQ) return false;
-  if (k.irqMasked.has(irq)) return true;
+  if (k.irqMasked.has(irq)) {
+    k.irqPending.add(irq);
+    return true;
+  }
   if (k.irqState[irq] === "signal") {
     const slot = k.irqNotification.get(irq);
     if (slot && slot.cap.type === "notification") sendSignal(k, slot.cap.obj, slot.cap.badge);

@@ -35,6 +35,8 @@ export class KernelState {
   /** The kernel's copy of each IRQ's notification cap. */
   readonly irqNotification = new Map<number, Slot>();
   readonly irqMasked = new Set<number>();
+  /** Interrupts raised while masked: the controller keeps them pending until unmasked. */
+  readonly irqPending = new Set<number>();
   /** x86: issued I/O ports. */
   readonly ioPortIssued = new Uint8Array(65536);
   nextThreadId = 0;
@@ -49,6 +51,7 @@ export class KernelState {
   readonly threadErrors: { readonly thread: TCB; readonly error: unknown }[] = [];
   /** Resolvers waiting for the kernel to go idle. */
   readonly idleWaiters: (() => void)[] = [];
+
   /** Monotonic tick counter. */
   ticks = 0;
   readonly maxUntypedCaps = MAX_BOOTINFO_UNTYPEDS;
