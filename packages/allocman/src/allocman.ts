@@ -1,5 +1,11 @@
 /** allocman: a `vka_t` composed of a CSpace manager and the buddy untyped manager. */
-import { type Sel4, type seL4_CPtr, seL4_InvalidArgument } from "@sel4/sel4";
+import {
+  type Sel4,
+  seL4_CapTableObject,
+  type seL4_CPtr,
+  seL4_InvalidArgument,
+  seL4_SlotBits,
+} from "@sel4/sel4";
 import {
   type CSpaceAllocResult,
   type cspacepath_t,
@@ -12,7 +18,7 @@ import {
   type vka_t,
   vka_type_allowed_in_device_memory,
 } from "@sel4/vka";
-import type { SingleLevelCSpace } from "./cspace/single-level.js";
+import type { CSpaceManager } from "./cspace/manager.js";
 import { BuddyUntypedManager, type ManagedUntyped, type UntypedPool } from "./utspace/buddy.js";
 
 interface LiveObject {
@@ -41,7 +47,7 @@ export interface AllocmanStats {
 export class Allocman implements vka_t {
   /** The thread's system-call interface. */
   readonly sel4: Sel4;
-  private readonly cspace: SingleLevelCSpace;
+  private readonly cspace: CSpaceManager;
   private readonly utspace: BuddyUntypedManager;
   private readonly live = new Map<UtCookie, LiveObject>();
 
@@ -51,7 +57,7 @@ export class Allocman implements vka_t {
    */
   constructor(
     sel4: Sel4,
-    cspace: SingleLevelCSpace,
+    cspace: CSpaceManager,
     untypeds: readonly ManagedUntyped[],
     options: { readonly coalesce?: "eager" | "lazy" } = {},
   ) {
@@ -61,6 +67,24 @@ export class Allocman implements vka_t {
     this.utspace.add_uts(untypeds);
   }
 
+  /**
+   * Frees the level-2 CNodes a two-level CSpace grew that are empty again; with `coalesce()` this
+   * brings the memory back to its initial state once everything else is freed.
+   */
+  trim(): void {
+    this.cspace.trim?.((cookie, path) => {
+      this.sel4.seL4_CNode_Delete(path.root, path.capPtr, path.capDepth);
+      this.utspace.free(cookie);
+    });
+  }
+
+  /** Grows the CSpace (if it can) while its reserve of free slots is short. */
+  private refill(): void {
+    this.cspace.refill?.((dest, slot_bits) =>
+      this.utspace.alloc(dest, seL4_CapTableObject, slot_bits, slot_bits + seL4_SlotBits, ["ram"]),
+    );
+  }
+
   /** Merges every pair of free buddies now (needed only with lazy coalescing). */
   coalesce(): void {
     this.utspace.coalesce();
@@ -68,6 +92,7 @@ export class Allocman implements vka_t {
 
   /** Reserves the lowest free slot. */
   cspace_alloc(): CSpaceAllocResult {
+    this.refill();
     return this.cspace.alloc();
   }
 
@@ -101,6 +126,7 @@ export class Allocman implements vka_t {
     if (mem === null) return { error: seL4_InvalidArgument, cookie: 0 };
     const device = can_use_dev && vka_type_allowed_in_device_memory(this.sel4.config, type);
     const pools: UntypedPool[] = device ? ["ram", "device"] : ["ram"];
+    this.refill();
     return this.record(this.utspace.alloc(dest, type, size_bits, mem, pools), type, size_bits);
   }
 
@@ -113,6 +139,7 @@ export class Allocman implements vka_t {
   ): UtspaceAllocResult {
     const mem = vka_get_object_size(this.sel4.config, type, size_bits);
     if (mem === null) return { error: seL4_InvalidArgument, cookie: 0 };
+    this.refill();
     return this.record(this.utspace.alloc_at(dest, type, size_bits, mem, paddr), type, size_bits);
   }
 

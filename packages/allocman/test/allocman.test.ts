@@ -2,6 +2,7 @@ import {
   type Sel4,
   type Sel4_AArch64,
   type Sel4_X86_64,
+  seL4_AllRights,
   type seL4_BootInfo,
   seL4_CapTableObject,
   seL4_NoError,
@@ -11,6 +12,7 @@ import {
 } from "@sel4/sel4";
 import { simple_default_init_bootinfo } from "@sel4/simple";
 import {
+  vka_alloc_endpoint,
   vka_alloc_frame,
   vka_alloc_frame_at,
   vka_alloc_frame_maybe_device,
@@ -18,6 +20,7 @@ import {
   vka_alloc_object_at,
   vka_alloc_untyped,
   vka_alloc_untyped_at,
+  vka_cnode_copy,
   vka_free_object,
   vka_object_paddr,
   type vka_object_t,
@@ -26,6 +29,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   Allocman,
+  bootstrap_new_2level_simple,
   bootstrap_use_current_simple,
   SingleLevelCSpace,
   untypeds_of_simple,
@@ -51,6 +55,39 @@ function expectEveryRamUntypedWhole(vka: Allocman, bi: seL4_BootInfo): void {
 }
 
 describe.each<Arch>(["aarch64", "x86_64"])("allocman on %s", (arch) => {
+  it("two-level CSpace: boot cptrs survive the switch, new level-2 nodes are addressable, trim gives them back", async () => {
+    await inRootTask(arch, (sel4, bi) => {
+      const { error, allocman } = bootstrap_new_2level_simple(
+        simple_default_init_bootinfo(sel4, bi),
+        { node0_slots: 32 },
+      );
+      expect(error).toBe(0);
+      const vka = allocman!;
+      const start = vka.stats();
+      expect(sel4.seL4_DebugCapIdentify(bi.untyped.start)).not.toBe(0); // a boot cptr, through the new root
+      const eps = Array.from({ length: 200 }, () => vka_alloc_endpoint(vka).object);
+      const high = eps.filter((o) => o.cptr >= 2 ** bi.initThreadCNodeSizeBits);
+      expect(high.length).toBeGreaterThan(150);
+      for (const o of high) expect(sel4.seL4_DebugCapIdentify(o.cptr)).not.toBe(0);
+      const copy = vka.cspace_alloc().cptr;
+      expect(
+        vka_cnode_copy(
+          sel4,
+          vka.cspace_make_path(copy),
+          vka.cspace_make_path(high[0]!.cptr),
+          seL4_AllRights,
+        ),
+      ).toBe(0);
+      expect(sel4.seL4_DebugCapIdentify(copy)).not.toBe(0);
+      const p = vka.cspace_make_path(copy);
+      expect(sel4.seL4_CNode_Delete(p.root, p.capPtr, p.capDepth)).toBe(0);
+      vka.cspace_free(copy);
+      for (const o of eps) vka_free_object(vka, o);
+      vka.trim();
+      expect(vka.stats()).toEqual(start);
+    });
+  });
+
   it("lazy coalescing reuses freed split nodes, merges when memory runs short, and recovers on coalesce()", async () => {
     await inRootTask(arch, (sel4, bi) => {
       const vka = bootstrap_use_current_simple(simple_default_init_bootinfo(sel4, bi), {
