@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bench, describe } from "vitest";
 import { createFlatMemory } from "../dist/memory.js";
@@ -67,7 +67,8 @@ describe("guest instructions per second", () => {
     const lines = programs.map((name) => {
       const ours = best.get(name);
       const qemu = qemuMips.get(name);
-      const oursText = ours === undefined ? "n/a" : `${(ours.instructions / ours.seconds / 1e6).toFixed(1)} M/s`;
+      const oursText =
+        ours === undefined ? "n/a" : `${(ours.instructions / ours.seconds / 1e6).toFixed(1)} M/s`;
       const qemuText = qemu === undefined || qemu === null ? "n/a" : `${qemu.toFixed(0)} M/s`;
       return `${name}: emulator ${oursText}, QEMU TCG ${qemuText}`;
     });
@@ -98,7 +99,8 @@ describe("guest instructions per second", () => {
         const instructions = runOnce(name, ITERATIONS);
         const seconds = (performance.now() - start) / 1000;
         const previous = best.get(name);
-        if (previous === undefined || seconds < previous.seconds) best.set(name, { instructions, seconds });
+        if (previous === undefined || seconds < previous.seconds)
+          best.set(name, { instructions, seconds });
         report();
       },
       { iterations: 5, time: 0, warmupIterations: 1 },

@@ -1,17 +1,22 @@
 import { DecodedCache, newInstruction } from "./decode/cache.js";
 import { decode } from "./decode/decoder.js";
 import { Instruction } from "./decode/instruction.js";
-import { GuestFault, VmExitSignal, Vector } from "./faults.js";
-import { FLAGS_NONE, type FlagState, IF, TF, readEflags, writeEflags } from "./flags.js";
+import { GuestFault, Vector, VmExitSignal } from "./faults.js";
+import { FLAGS_NONE, type FlagState, IF, readEflags, TF, writeEflags } from "./flags.js";
 import { FpuState } from "./fpu.js";
-import { deliverEvent, deliverFault } from "./interrupts.js";
+import { deliverFault } from "./interrupts.js";
 import type { GuestPhysicalMemory } from "./memory.js";
 import { executeInstruction } from "./ops/execute.js";
-import { ACCESS_EXECUTE, ACCESS_READ, ACCESS_WRITE, physicalAccess, translateLinear } from "./paging.js";
+import {
+  ACCESS_EXECUTE,
+  ACCESS_READ,
+  ACCESS_WRITE,
+  physicalAccess,
+  translateLinear,
+} from "./paging.js";
+import { CR0_ET, CR0_PE, CS, LDTR, SS, TR } from "./registers.js";
 import { ActivityState, ExitReason, Interruptibility, PrimaryControl } from "./vmcs.js";
 import { injectEntryEvent, recordExit } from "./vmexit.js";
-import { CR0_ET, CR0_PE, CS, LDTR, SS, TR } from "./registers.js";
-
 
 const INTERRUPT_WINDOW_EXITING = PrimaryControl.INTERRUPT_WINDOW_EXITING;
 
@@ -191,7 +196,8 @@ export class CpuCore implements FlagState {
 
   write8(lin: number, v: number): void {
     const e = this.tlb[lin >>> 12]!;
-    if ((e & (4 << this.userBit)) !== 0 && this.codePages[e >>> 12] === 0) this.ram[(e & ~0xfff) + (lin & 0xfff)] = v;
+    if ((e & (4 << this.userBit)) !== 0 && this.codePages[e >>> 12] === 0)
+      this.ram[(e & ~0xfff) + (lin & 0xfff)] = v;
     else this.writeSlow(lin, 1, v);
   }
 
@@ -487,7 +493,8 @@ export class CpuCore implements FlagState {
         this.eip = (eip + insn.length) | 0;
       } else {
         insn = this.scratch;
-        if (decode(this, insn, segBase[CS]!, eip, this.code32) < 0) throw new GuestFault(Vector.GP, 0);
+        if (decode(this, insn, segBase[CS]!, eip, this.code32) < 0)
+          throw new GuestFault(Vector.GP, 0);
         this.eip = this.code32 ? (eip + insn.length) | 0 : (eip + insn.length) & 0xffff;
       }
       this.insn = insn;

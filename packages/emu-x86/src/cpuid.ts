@@ -4,7 +4,8 @@
  */
 
 /** Leaf 1 EDX bits reported: FPU, PSE, TSC, MSR, CX8, PGE, CMOV. */
-export const CPUID_1_EDX = (1 << 0) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 13) | (1 << 15);
+export const CPUID_1_EDX =
+  (1 << 0) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 13) | (1 << 15);
 
 /** Family 6, model 3, stepping 3: a P6-class part. */
 export const CPUID_1_EAX = 0x633;

@@ -176,7 +176,12 @@ export function getPF(s: FlagState): number {
 export function readEflags(s: FlagState): number {
   if (s.fKind === FLAGS_NONE) return (s.fStored | 2) >>> 0;
   const status =
-    getCF(s) | (getPF(s) << 2) | (getAF(s) << 4) | (getZF(s) << 6) | (getSF(s) << 7) | (getOF(s) << 11);
+    getCF(s) |
+    (getPF(s) << 2) |
+    (getAF(s) << 4) |
+    (getZF(s) << 6) |
+    (getSF(s) << 7) |
+    (getOF(s) << 11);
   return ((s.fStored & ~STATUS_FLAGS) | status | 2) >>> 0;
 }
 
@@ -192,7 +197,14 @@ export function settleFlags(s: FlagState): void {
 }
 
 /** Records an arithmetic result for later flag evaluation. */
-export function setLazy(s: FlagState, kind: number, op1: number, op2: number, res: number, width: number): void {
+export function setLazy(
+  s: FlagState,
+  kind: number,
+  op1: number,
+  op2: number,
+  res: number,
+  width: number,
+): void {
   // INC/DEC keep CF; the RESULT kind's caller writes CF/AF/OF into fStored right after.
   if (kind === FLAGS_INC || kind === FLAGS_DEC) s.fStored = (s.fStored & ~CF) | getCF(s);
   s.fKind = kind;

@@ -1,7 +1,7 @@
 import type { CpuCore } from "./cpu.js";
 import type { Instruction } from "./decode/instruction.js";
-import { GuestFault, Vector, undefinedOpcode } from "./faults.js";
-import { AF, CF, OF, PF, SF, ZF, settleFlags, testCondition } from "./flags.js";
+import { GuestFault, undefinedOpcode, Vector } from "./faults.js";
+import { AF, CF, OF, PF, SF, settleFlags, testCondition, ZF } from "./flags.js";
 import { CR0_EM, CR0_TS } from "./registers.js";
 
 /**
@@ -124,7 +124,11 @@ function readReal(cpu: CpuCore, lin: number, size: number): number {
     scratch.setInt32(4, cpu.read32((lin + 4) | 0), true);
     return scratch.getFloat64(0, true);
   }
-  return readExtended(cpu.read32(lin) >>> 0, cpu.read32((lin + 4) | 0) >>> 0, cpu.read16((lin + 8) | 0));
+  return readExtended(
+    cpu.read32(lin) >>> 0,
+    cpu.read32((lin + 4) | 0) >>> 0,
+    cpu.read16((lin + 8) | 0),
+  );
 }
 
 function writeReal(cpu: CpuCore, lin: number, size: number, v: number): void {
@@ -152,7 +156,8 @@ export function readExtended(lo: number, hi: number, signExp: number): number {
   const sign = signExp & 0x8000 ? -1 : 1;
   const exp = signExp & 0x7fff;
   const mantissa = hi * 2 ** 32 + lo;
-  if (exp === 0x7fff) return (hi & 0x7fffffff) === 0 && lo === 0 ? sign * Number.POSITIVE_INFINITY : Number.NaN;
+  if (exp === 0x7fff)
+    return (hi & 0x7fffffff) === 0 && lo === 0 ? sign * Number.POSITIVE_INFINITY : Number.NaN;
   if (exp === 0 && mantissa === 0) return sign * 0;
   return sign * mantissa * 2 ** (exp - 16383 - 63);
 }
@@ -169,7 +174,11 @@ export function toExtended(v: number): [number, number, number] {
   let fracLo = lo32;
   if (exp === 0x7ff) {
     const nan = fracHi !== 0 || fracLo !== 0;
-    return [nan ? ((fracLo << 11) | 0) >>> 0 : 0, (0x80000000 | (nan ? 0x40000000 | (fracHi << 11) | (fracLo >>> 21) : 0)) >>> 0, sign | 0x7fff];
+    return [
+      nan ? ((fracLo << 11) | 0) >>> 0 : 0,
+      (0x80000000 | (nan ? 0x40000000 | (fracHi << 11) | (fracLo >>> 21) : 0)) >>> 0,
+      sign | 0x7fff,
+    ];
   }
   if (exp === 0) {
     if (fracHi === 0 && fracLo === 0) return [0, 0, sign];
@@ -181,9 +190,17 @@ export function toExtended(v: number): [number, number, number] {
       e--;
     }
     fracHi &= 0xfffff;
-    return [((fracLo << 11) >>> 0), (0x80000000 | (fracHi << 11) | (fracLo >>> 21)) >>> 0, sign | (e + 1 + 16383)];
+    return [
+      (fracLo << 11) >>> 0,
+      (0x80000000 | (fracHi << 11) | (fracLo >>> 21)) >>> 0,
+      sign | (e + 1 + 16383),
+    ];
   }
-  return [(fracLo << 11) >>> 0, (0x80000000 | (fracHi << 11) | (fracLo >>> 21)) >>> 0, sign | (exp - 1023 + 16383)];
+  return [
+    (fracLo << 11) >>> 0,
+    (0x80000000 | (fracHi << 11) | (fracLo >>> 21)) >>> 0,
+    sign | (exp - 1023 + 16383),
+  ];
 }
 
 function readInt(cpu: CpuCore, lin: number, size: number): number {
@@ -272,7 +289,8 @@ function memoryForm(cpu: CpuCore, f: FpuState, op: number, reg: number, lin: num
     case 6: {
       // D8 m32real, DA m32int, DC m64real, DE m16int: ST0 = ST0 op mem.
       const size = MEM_ARITH_SIZE[op]!;
-      const value = op === 0 || op === 4 ? readReal(cpu, lin, size) : readInt(cpu, lin, op === 2 ? 4 : 2);
+      const value =
+        op === 0 || op === 4 ? readReal(cpu, lin, size) : readInt(cpu, lin, op === 2 ? 4 : 2);
       if (reg === 2 || reg === 3) {
         compare(f, st(f, 0), value);
         if (reg === 3) pop(f);
@@ -401,7 +419,7 @@ function registerForm(cpu: CpuCore, f: FpuState, op: number, reg: number, i: num
       } else setSt(f, 0, arith(reg, st(f, 0), st(f, i), f));
       return;
     case 1:
-      d9Register(cpu, f, reg, i);
+      d9Register(f, reg, i);
       return;
     case 2:
       if (reg === 5 && i === 1) {
@@ -485,7 +503,7 @@ function registerForm(cpu: CpuCore, f: FpuState, op: number, reg: number, i: num
   }
 }
 
-function d9Register(cpu: CpuCore, f: FpuState, reg: number, i: number): void {
+function d9Register(f: FpuState, reg: number, i: number): void {
   switch (reg) {
     case 0:
       push(f, st(f, i));

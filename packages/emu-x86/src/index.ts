@@ -17,7 +17,7 @@ export {
   eptEntry,
   type GuestPhysicalMemory,
 } from "./memory.js";
-export { X86Register, X86Vcpu, type VmExit } from "./vcpu.js";
+export { type VmExit, X86Register, X86Vcpu } from "./vcpu.js";
 export {
   ACCESS_RIGHTS_UNUSABLE,
   ActivityState,

@@ -1,11 +1,11 @@
-import { type CpuCore } from "./cpu.js";
+import type { CpuCore } from "./cpu.js";
+import { GuestFault, generalProtection, Vector } from "./faults.js";
+import { AC, IF, NT, RF, settleFlags, TF, VM } from "./flags.js";
 import { CS, SS, TR } from "./registers.js";
-import { GuestFault, Vector, generalProtection } from "./faults.js";
-import { AC, IF, NT, RF, TF, VM, settleFlags } from "./flags.js";
 import {
-  Descriptor,
   accessRights,
   checkCodeDescriptor,
+  Descriptor,
   loadCodeSegment,
   markAccessed,
   readDescriptor,
@@ -47,10 +47,18 @@ export function deliverFault(cpu: CpuCore, vector: number, errorCode: number): v
   const type = software ? InterruptionType.SOFTWARE_EXCEPTION : InterruptionType.HARDWARE_EXCEPTION;
   if (((cpu.exceptionBitmap >>> vector) & 1) === 1 && vector < 32) {
     const info =
-      vector | (type << 8) | (errorCode >= 0 ? INTERRUPTION_INFO_DELIVER_ERROR_CODE : 0) | 0x80000000;
-    recordExit(cpu, ExitReason.EXCEPTION_NMI, vector === Vector.PF ? cpu.cr2Pending : 0, software ? cpu.insn.length : 0);
+      vector |
+      (type << 8) |
+      (errorCode >= 0 ? INTERRUPTION_INFO_DELIVER_ERROR_CODE : 0) |
+      0x80000000;
+    recordExit(
+      cpu,
+      ExitReason.EXCEPTION_NMI,
+      vector === Vector.PF ? cpu.cr2Pending : 0,
+      software ? cpu.insn.length : 0,
+    );
     cpu.exitInterruptInfo = info | 0;
-    cpu.exitInterruptError = errorCode >= 0 ? errorCode : 0;
+    cpu.exitInterruptError = Math.max(errorCode, 0);
     if (previous !== 0) {
       cpu.idtVectoringInfo = previous | 0;
     }
@@ -58,7 +66,7 @@ export function deliverFault(cpu: CpuCore, vector: number, errorCode: number): v
     throwExit();
   }
   if (vector === Vector.PF) cpu.cr2 = cpu.cr2Pending;
-  if (vector === Vector.DB) cpu.dr[6] = (cpu.dr[6]! | 0x4000) | 0;
+  if (vector === Vector.DB) cpu.dr[6] = cpu.dr[6]! | 0x4000 | 0;
   deliverEvent(cpu, vector, type, errorCode, cpu.eip, false);
 }
 
@@ -75,8 +83,12 @@ export function deliverEvent(
   intN: boolean,
 ): void {
   cpu.delivering =
-    (vector | (type << 8) | (errorCode >= 0 ? INTERRUPTION_INFO_DELIVER_ERROR_CODE : 0) | 0x80000000) | 0;
-  cpu.deliveringError = errorCode >= 0 ? errorCode : 0;
+    vector |
+    (type << 8) |
+    (errorCode >= 0 ? INTERRUPTION_INFO_DELIVER_ERROR_CODE : 0) |
+    0x80000000 |
+    0;
+  cpu.deliveringError = Math.max(errorCode, 0);
   cpu.activity = 0;
   settleFlags(cpu);
   if (!cpu.protectedMode) deliverReal(cpu, vector, returnEip);
@@ -104,7 +116,12 @@ function deliverProtected(
   returnEip: number,
   intN: boolean,
 ): void {
-  const ext = type === InterruptionType.EXTERNAL_INTERRUPT || type === InterruptionType.HARDWARE_EXCEPTION || type === InterruptionType.NMI ? 1 : 0;
+  const ext =
+    type === InterruptionType.EXTERNAL_INTERRUPT ||
+    type === InterruptionType.HARDWARE_EXCEPTION ||
+    type === InterruptionType.NMI
+      ? 1
+      : 0;
   const idtError = vector * 8 + 2 + ext;
   if (vector * 8 + 7 > cpu.idtrLimit >>> 0) generalProtection(idtError);
   let lo = 0;
@@ -123,7 +140,8 @@ function deliverProtected(
     recordExit(cpu, ExitReason.TASK_SWITCH, ((lo >>> 16) | (3 << 30)) >>> 0, 0);
     throwExit();
   }
-  if (gateType !== 0x6 && gateType !== 0x7 && gateType !== 0xe && gateType !== 0xf) generalProtection(idtError);
+  if (gateType !== 0x6 && gateType !== 0x7 && gateType !== 0xe && gateType !== 0xf)
+    generalProtection(idtError);
   if ((hi & 0x8000) === 0) throw new GuestFault(Vector.NP, idtError);
   const selector = lo >>> 16;
   const gate32 = (gateType & 8) !== 0;
@@ -146,7 +164,8 @@ function deliverProtected(
     let newSs = 0;
     let newEsp = 0;
     const at = tss32 ? 4 + dpl * 8 : 2 + dpl * 4;
-    if (at + (tss32 ? 7 : 3) > cpu.segLimit[TR]! >>> 0) throw new GuestFault(Vector.TS, cpu.segSel[TR]! & 0xfffc);
+    if (at + (tss32 ? 7 : 3) > cpu.segLimit[TR]! >>> 0)
+      throw new GuestFault(Vector.TS, cpu.segSel[TR]! & 0xfffc);
     cpu.systemAccess(() => {
       if (tss32) {
         newEsp = cpu.read32((tssBase + at) | 0);
@@ -165,7 +184,13 @@ function deliverProtected(
     if ((sar & 0x80) === 0) throw new GuestFault(Vector.SS, (newSs & 0xfffc) | ext);
     const oldSs = cpu.segSel[SS]!;
     const oldEsp = cpu.regs[4]!;
-    const savedSs = [cpu.segBase[SS]!, cpu.segLimit[SS]!, cpu.segAr[SS]!, cpu.stack32 ? 1 : 0, oldSs];
+    const savedSs = [
+      cpu.segBase[SS]!,
+      cpu.segLimit[SS]!,
+      cpu.segAr[SS]!,
+      cpu.stack32 ? 1 : 0,
+      oldSs,
+    ];
     const savedCpl = cpu.cpl;
     setSegmentFromDescriptor(cpu, SS, newSs, stack);
     cpu.regs[4] = newEsp;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runUserProgram } from "./testing/user-mode.js";
@@ -6,7 +6,9 @@ import { runUserProgram } from "./testing/user-mode.js";
 // Differential test against the host CPU: each program's expected output was produced by running
 // it natively (packages/guests/x86/isa/Makefile); the emulator must print exactly the same.
 const binDir = join(import.meta.dirname, "../../guests/x86/isa/bin");
-const programs = existsSync(binDir) ? readdirSync(binDir).filter((f) => f.endsWith(".expected")) : [];
+const programs = existsSync(binDir)
+  ? readdirSync(binDir).filter((f) => f.endsWith(".expected"))
+  : [];
 
 describe("ISA programs against the host CPU", () => {
   it("has programs to run", () => {
@@ -20,7 +22,11 @@ describe("ISA programs against the host CPU", () => {
       const actual = run.output.split("\n");
       const firstDiff = expected.findIndex((line, i) => line !== actual[i]);
       expect(run.error).toBeUndefined();
-      expect(firstDiff === -1 ? null : { line: firstDiff, expected: expected[firstDiff], actual: actual[firstDiff] }).toBeNull();
+      expect(
+        firstDiff === -1
+          ? null
+          : { line: firstDiff, expected: expected[firstDiff], actual: actual[firstDiff] },
+      ).toBeNull();
       expect(run.status).toBe(0);
     });
   }

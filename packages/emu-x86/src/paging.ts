@@ -1,7 +1,7 @@
-import { type CpuCore } from "./cpu.js";
-import { CR0_PG, CR0_WP, CR4_PGE, CR4_PSE } from "./registers.js";
+import type { CpuCore } from "./cpu.js";
 import { GuestFault, Vector } from "./faults.js";
 import { EPT_EXECUTE, EPT_MMIO, EPT_READ, EPT_WRITE } from "./memory.js";
+import { CR0_PG, CR0_WP, CR4_PGE, CR4_PSE } from "./registers.js";
 import { ExitReason } from "./vmcs.js";
 import { recordExit, throwExit } from "./vmexit.js";
 
@@ -53,7 +53,14 @@ export function eptLookup(cpu: CpuCore, frame: number): number {
 
 const EPT_NEEDED = [EPT_READ, EPT_WRITE, EPT_EXECUTE];
 
-function eptViolation(cpu: CpuCore, gpa: number, access: number, entry: number, lin: number, final: boolean): never {
+function eptViolation(
+  cpu: CpuCore,
+  gpa: number,
+  access: number,
+  entry: number,
+  lin: number,
+  final: boolean,
+): never {
   // Qualification: bit 0 read, 1 write, 2 fetch; bits 3-5 what the entry allows; bit 7 the linear
   // address is valid; bit 8 set when the access was to the translated address itself (not to a
   // paging-structure entry).

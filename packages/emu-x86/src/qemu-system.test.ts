@@ -11,7 +11,24 @@ import { ExitReason, VmcsField as F } from "./vmcs.js";
 // time against the register trace qemu-system-i386 -singlestep recorded for them
 // (packages/guests/x86/isa/system, committed in bin/<name>.qemu-trace).
 const binDir = join(import.meta.dirname, "../../guests/x86/isa/bin");
-const FIELDS = ["EIP", "EAX", "EBX", "ECX", "EDX", "ESI", "EDI", "EBP", "ESP", "EFL", "CR0", "CR2", "CR3", "CS", "SS", "DS"];
+const FIELDS = [
+  "EIP",
+  "EAX",
+  "EBX",
+  "ECX",
+  "EDX",
+  "ESI",
+  "EDI",
+  "EBP",
+  "ESP",
+  "EFL",
+  "CR0",
+  "CR2",
+  "CR3",
+  "CS",
+  "SS",
+  "DS",
+];
 
 function state(cpu: X86Vcpu): number[] {
   return [
@@ -37,14 +54,19 @@ describe("bare-metal programs against qemu-system-i386 -singlestep", () => {
       const lines = readFileSync(tracePath, "utf8").trim().split("\n");
       const trace = lines
         .filter((l, i) => i === 0 || l !== lines[i - 1])
-        .map((l) => l.trim().split(/\s+/).map((h) => Number.parseInt(h, 16)));
+        .map((l) =>
+          l
+            .trim()
+            .split(/\s+/)
+            .map((h) => Number.parseInt(h, 16)),
+        );
       const memory = createFlatMemory(32 << 20);
       const cpu = new X86Vcpu(memory);
       flatProtectedMode(cpu);
       const entry = loadElf32(readFileSync(join(binDir, name)), memory.ram, 0);
       const first = trace[0]!;
       expect(first[0]).toBe(entry);
-      [0, 3, 1, 2, 6, 7, 5].forEach((r, i) => cpu.setRegister(r, first[i + 1]!));
+      for (const [i, r] of [0, 3, 1, 2, 6, 7, 5].entries()) cpu.setRegister(r, first[i + 1]!);
       cpu.writeVmcs(F.GUEST_RIP, entry);
       cpu.writeVmcs(F.GUEST_RSP, first[8]!);
       cpu.writeVmcs(F.GUEST_RFLAGS, first[9]!);
@@ -60,7 +82,10 @@ describe("bare-metal programs against qemu-system-i386 -singlestep", () => {
         expect(exit.reason).toBe(ExitReason.VMX_TIMER);
         const want = trace[step]!;
         const got = state(cpu);
-        const diff = FIELDS.filter((_, i) => got[i] !== want[i]).map((f) => `${f} ${got[FIELDS.indexOf(f)]!.toString(16)} != ${want[FIELDS.indexOf(f)]!.toString(16)}`);
+        const diff = FIELDS.filter((_, i) => got[i] !== want[i]).map(
+          (f) =>
+            `${f} ${got[FIELDS.indexOf(f)]!.toString(16)} != ${want[FIELDS.indexOf(f)]!.toString(16)}`,
+        );
         if (diff.length > 0) expect({ step, eip: want[0]!.toString(16), diff }).toBeNull();
       }
     });

@@ -38,6 +38,5 @@ export const CR4_PSE = 0x10;
 /** CR4.PGE. */
 export const CR4_PGE = 0x80;
 
-
 /** How many REP iterations one step may run before yielding (EIP stays on the instruction). */
 export const REP_CHUNK = 4096;

@@ -1,6 +1,6 @@
-import { type CpuCore } from "./cpu.js";
+import type { CpuCore } from "./cpu.js";
+import { GuestFault, generalProtection, Vector } from "./faults.js";
 import { CS, LDTR, SS } from "./registers.js";
-import { GuestFault, Vector, generalProtection } from "./faults.js";
 import { ACCESS_RIGHTS_UNUSABLE } from "./vmcs.js";
 
 /**
@@ -38,7 +38,8 @@ export function readDescriptor(cpu: CpuCore, selector: number, out: Descriptor, 
   let base: number;
   let limit: number;
   if ((selector & 4) !== 0) {
-    if ((cpu.segAr[LDTR]! & ACCESS_RIGHTS_UNUSABLE) !== 0) generalProtection((selector & 0xfffc) | ext);
+    if ((cpu.segAr[LDTR]! & ACCESS_RIGHTS_UNUSABLE) !== 0)
+      generalProtection((selector & 0xfffc) | ext);
     base = cpu.segBase[LDTR]!;
     limit = cpu.segLimit[LDTR]!;
   } else {
@@ -64,7 +65,12 @@ export function markAccessed(cpu: CpuCore, d: Descriptor): void {
 }
 
 /** Loads the hidden part of segment register `seg` from a descriptor. */
-export function setSegmentFromDescriptor(cpu: CpuCore, seg: number, selector: number, d: Descriptor): void {
+export function setSegmentFromDescriptor(
+  cpu: CpuCore,
+  seg: number,
+  selector: number,
+  d: Descriptor,
+): void {
   cpu.segSel[seg] = selector & 0xffff;
   cpu.segBase[seg] = descriptorBase(d.lo, d.hi);
   cpu.segLimit[seg] = descriptorLimit(d.lo, d.hi);
@@ -131,7 +137,12 @@ export function clearOuterDataSegments(cpu: CpuCore): void {
  * Checks and loads CS for a far transfer to a code segment (JMP/CALL/RET/IRET/interrupts);
  * `newCpl` is the privilege the code will run at.
  */
-export function loadCodeSegment(cpu: CpuCore, selector: number, d: Descriptor, newCpl: number): void {
+export function loadCodeSegment(
+  cpu: CpuCore,
+  selector: number,
+  d: Descriptor,
+  newCpl: number,
+): void {
   markAccessed(cpu, d);
   setSegmentFromDescriptor(cpu, CS, (selector & 0xfffc) | newCpl, d);
   cpu.setCpl(newCpl);

@@ -1,17 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { EPT_MMIO, EPT_RWX, eptEntry, type GuestPhysicalMemory } from "./memory.js";
-import { createFlatMemory } from "./memory.js";
+import {
+  createFlatMemory,
+  EPT_MMIO,
+  EPT_RWX,
+  eptEntry,
+  type GuestPhysicalMemory,
+} from "./memory.js";
 import { assemble } from "./testing/assemble.js";
 import { RING0_STACK, SEL, systemMachine } from "./testing/system.js";
 import { X86Vcpu } from "./vcpu.js";
-import { ExitReason, InterruptionType, PrimaryControl, VmcsField as F } from "./vmcs.js";
+import { ExitReason, VmcsField as F, InterruptionType, PrimaryControl } from "./vmcs.js";
 
 const HLT = PrimaryControl.HLT_EXITING;
 
 function runToHlt(cpu: X86Vcpu, budget = 100_000) {
-  cpu.writeVmcs(F.CONTROL_PRIMARY_PROCESSOR_CONTROLS, cpu.readVmcs(F.CONTROL_PRIMARY_PROCESSOR_CONTROLS) | HLT);
+  cpu.writeVmcs(
+    F.CONTROL_PRIMARY_PROCESSOR_CONTROLS,
+    cpu.readVmcs(F.CONTROL_PRIMARY_PROCESSOR_CONTROLS) | HLT,
+  );
   const exit = cpu.run(budget);
-  expect({ reason: exit.reason, info: exit.interruptInfo.toString(16) }).toEqual({ reason: ExitReason.HLT, info: "0" });
+  expect({ reason: exit.reason, info: exit.interruptInfo.toString(16) }).toEqual({
+    reason: ExitReason.HLT,
+    info: "0",
+  });
   return exit;
 }
 
@@ -91,7 +102,10 @@ describe("exceptions through the IDT", () => {
 
   it("an INT n whose gate DPL is below CPL is #GP(vector * 8 + 2)", () => {
     const m = systemMachine();
-    m.load(0x1000, `push $${SEL.data3}\n push $0x50000\n push $0x2\n push $${SEL.code3}\n push $0x3000\n iret`);
+    m.load(
+      0x1000,
+      `push $${SEL.data3}\n push $0x50000\n push $0x2\n push $${SEL.code3}\n push $0x3000\n iret`,
+    );
     m.load(0x3000, "int $0x41");
     m.load(0x2100, "pop %eax\n hlt");
     m.gate(0x41, 0x2000, 0);
@@ -117,7 +131,10 @@ describe("exceptions through the IDT", () => {
 describe("self-modifying code", () => {
   it("a store into already executed (and cached) code takes effect on the next fetch", () => {
     const m = systemMachine();
-    m.load(0x1000, "xor %ebx, %ebx\n mov $3, %ecx\n1: mov $1, %eax\n add %eax, %ebx\n movl $5, (1b + 1)\n loop 1b\n hlt");
+    m.load(
+      0x1000,
+      "xor %ebx, %ebx\n mov $3, %ecx\n1: mov $1, %eax\n add %eax, %ebx\n movl $5, (1b + 1)\n loop 1b\n hlt",
+    );
     runToHlt(m.cpu);
     expect(m.cpu.getRegister(3)).toBe(1 + 5 + 5);
   });
@@ -127,7 +144,14 @@ describe("real mode", () => {
   it("segment arithmetic and INT through the IVT with IRET", () => {
     const memory = createFlatMemory(1 << 20);
     const cpu = new X86Vcpu(memory);
-    memory.ram.set(assemble("mov $0x100, %ax\n mov %ax, %ds\n movb $0x55, (0x10)\n mov $0x1234, %ax\n int $0x10\n hlt", 0, 16), 0x7c00);
+    memory.ram.set(
+      assemble(
+        "mov $0x100, %ax\n mov %ax, %ds\n movb $0x55, (0x10)\n mov $0x1234, %ax\n int $0x10\n hlt",
+        0,
+        16,
+      ),
+      0x7c00,
+    );
     memory.ram.set(assemble("mov %ax, %bx\n pushf\n pop %cx\n iret", 0, 16), 0x500);
     new DataView(memory.ram.buffer).setUint32(0x10 * 4, 0x00000500, true);
     cpu.writeVmcs(F.GUEST_RIP, 0x7c00);
@@ -144,8 +168,21 @@ describe("real mode", () => {
   it("switches to protected mode with LGDT, MOV CR0 and a far jump", () => {
     const m = systemMachine();
     const cpu = new X86Vcpu(m.memory);
-    m.ram.set(assemble("lgdt (0x600)\n mov %cr0, %eax\n or $1, %eax\n mov %eax, %cr0\n ljmp $0x08, $0x7e00", 0, 16), 0x7c00);
-    m.ram.set(assemble("mov $0x10, %ax\n mov %ax, %ss\n mov $0x9000, %esp\n push $0x12345678\n pop %ebx\n hlt", 0x7e00), 0x7e00);
+    m.ram.set(
+      assemble(
+        "lgdt (0x600)\n mov %cr0, %eax\n or $1, %eax\n mov %eax, %cr0\n ljmp $0x08, $0x7e00",
+        0,
+        16,
+      ),
+      0x7c00,
+    );
+    m.ram.set(
+      assemble(
+        "mov $0x10, %ax\n mov %ax, %ss\n mov $0x9000, %esp\n push $0x12345678\n pop %ebx\n hlt",
+        0x7e00,
+      ),
+      0x7e00,
+    );
     new DataView(m.ram.buffer).setUint16(0x600, 0x2f, true);
     new DataView(m.ram.buffer).setUint32(0x602, 0x8000, true);
     cpu.writeVmcs(F.GUEST_RIP, 0x7c00);
@@ -165,7 +202,11 @@ describe("VM exits", () => {
 
   it("I/O instructions: port, size, direction, string, REP, immediate; EIP stays on the instruction", () => {
     let { exit, cpu } = exitOf("mov $0x3f8, %dx\n out %al, %dx");
-    expect(exit).toMatchObject({ reason: ExitReason.IO_INSTRUCTION, qualification: 0x3f80000, instructionLength: 1 });
+    expect(exit).toMatchObject({
+      reason: ExitReason.IO_INSTRUCTION,
+      qualification: 0x3f80000,
+      instructionLength: 1,
+    });
     expect(cpu.readVmcs(F.GUEST_RIP)).toBe(0x1004);
     ({ exit } = exitOf("in $0x60, %ax"));
     expect(exit).toMatchObject({ qualification: (0x60 << 16) | 64 | 8 | 1, instructionLength: 3 });
@@ -175,18 +216,32 @@ describe("VM exits", () => {
 
   it("CPUID, RDMSR, WRMSR, VMCALL and HLT exit with their lengths", () => {
     expect(exitOf("cpuid").exit).toMatchObject({ reason: ExitReason.CPUID, instructionLength: 2 });
-    expect(exitOf("rdmsr").exit).toMatchObject({ reason: ExitReason.MSR_READ, instructionLength: 2 });
-    expect(exitOf("wrmsr").exit).toMatchObject({ reason: ExitReason.MSR_WRITE, instructionLength: 2 });
-    expect(exitOf("vmcall").exit).toMatchObject({ reason: ExitReason.VMCALL, instructionLength: 3 });
-    const hlt = exitOf("nop\n hlt", (cpu) => cpu.writeVmcs(F.CONTROL_PRIMARY_PROCESSOR_CONTROLS, HLT));
+    expect(exitOf("rdmsr").exit).toMatchObject({
+      reason: ExitReason.MSR_READ,
+      instructionLength: 2,
+    });
+    expect(exitOf("wrmsr").exit).toMatchObject({
+      reason: ExitReason.MSR_WRITE,
+      instructionLength: 2,
+    });
+    expect(exitOf("vmcall").exit).toMatchObject({
+      reason: ExitReason.VMCALL,
+      instructionLength: 3,
+    });
+    const hlt = exitOf("nop\n hlt", (cpu) =>
+      cpu.writeVmcs(F.CONTROL_PRIMARY_PROCESSOR_CONTROLS, HLT),
+    );
     expect(hlt.exit).toMatchObject({ reason: ExitReason.HLT, instructionLength: 1 });
     expect(hlt.cpu.readVmcs(F.GUEST_RIP)).toBe(0x1001);
   });
 
   it("RDMSR in ring 3 is #GP before any exit", () => {
-    const { exit } = exitOf(`push $${SEL.data3}\n push $0x50000\n push $0x2\n push $${SEL.code3}\n push $0x3000\n iret`, (cpu) => {
-      cpu.writeVmcs(F.CONTROL_EXCEPTION_BITMAP, 1 << 13);
-    });
+    const { exit } = exitOf(
+      `push $${SEL.data3}\n push $0x50000\n push $0x2\n push $${SEL.code3}\n push $0x3000\n iret`,
+      (cpu) => {
+        cpu.writeVmcs(F.CONTROL_EXCEPTION_BITMAP, 1 << 13);
+      },
+    );
     expect(exit.reason).not.toBe(ExitReason.MSR_READ);
   });
 
@@ -197,7 +252,10 @@ describe("VM exits", () => {
       cpu.writeVmcs(F.CONTROL_CR4_MASK, 0x30);
       cpu.writeVmcs(F.CONTROL_CR4_READ_SHADOW, 0);
       cpu.writeVmcs(F.GUEST_CR4, 0x10);
-      cpu.writeVmcs(F.CONTROL_PRIMARY_PROCESSOR_CONTROLS, PrimaryControl.CR3_LOAD_EXITING | PrimaryControl.CR3_STORE_EXITING | HLT);
+      cpu.writeVmcs(
+        F.CONTROL_PRIMARY_PROCESSOR_CONTROLS,
+        PrimaryControl.CR3_LOAD_EXITING | PrimaryControl.CR3_STORE_EXITING | HLT,
+      );
     };
     // MOV from CR0 shows the shadow for owned bits (PE reads 0), MOV from CR4 hides PSE.
     let r = exitOf("mov %cr0, %ebx\n mov %cr4, %ecx\n hlt", setup);
@@ -206,7 +264,11 @@ describe("VM exits", () => {
     expect(r.cpu.getRegister(1) & 0x10).toBe(0);
     // Writing CR0 with a masked bit different from the shadow exits: CR 0, MOV to, register EDX.
     r = exitOf("mov $0x11, %edx\n mov %edx, %cr0", setup);
-    expect(r.exit).toMatchObject({ reason: ExitReason.CR_ACCESS, qualification: 0 | (0 << 4) | (2 << 8), instructionLength: 3 });
+    expect(r.exit).toMatchObject({
+      reason: ExitReason.CR_ACCESS,
+      qualification: 0 | (0 << 4) | (2 << 8),
+      instructionLength: 3,
+    });
     // Unmasked bits change without an exit.
     r = exitOf("mov %cr0, %eax\n or $0x10000, %eax\n mov %eax, %cr0\n hlt", setup);
     expect(r.exit.reason).toBe(ExitReason.HLT);
@@ -214,7 +276,10 @@ describe("VM exits", () => {
     r = exitOf("mov %esi, %cr3", setup);
     expect(r.exit).toMatchObject({ reason: ExitReason.CR_ACCESS, qualification: 3 | (6 << 8) });
     r = exitOf("mov %cr3, %edi", setup);
-    expect(r.exit).toMatchObject({ reason: ExitReason.CR_ACCESS, qualification: 3 | (1 << 4) | (7 << 8) });
+    expect(r.exit).toMatchObject({
+      reason: ExitReason.CR_ACCESS,
+      qualification: 3 | (1 << 4) | (7 << 8),
+    });
     r = exitOf("mov $0x20, %eax\n mov %eax, %cr4", setup);
     expect(r.exit).toMatchObject({ reason: ExitReason.CR_ACCESS, qualification: 4 });
   });
@@ -241,7 +306,14 @@ describe("VM exits", () => {
     const reads: number[] = [];
     const memory: GuestPhysicalMemory = {
       ram: base.ram,
-      translate: (frame) => (frame === 0x200 ? 0 : frame === 0x201 ? eptEntry(0, 1) : frame === 0x202 ? EPT_MMIO | EPT_RWX : base.translate(frame)),
+      translate: (frame) =>
+        frame === 0x200
+          ? 0
+          : frame === 0x201
+            ? eptEntry(0, 1)
+            : frame === 0x202
+              ? EPT_MMIO | EPT_RWX
+              : base.translate(frame),
       mmioRead: (address, size) => {
         reads.push(address, size);
         return 0xabcd;
@@ -253,12 +325,20 @@ describe("VM exits", () => {
     let exit = m.cpu.run(100);
     expect(reads).toEqual([0x202010, 2]);
     expect(m.cpu.getRegister(1) & 0xffff).toBe(0xabcd);
-    expect(exit).toMatchObject({ reason: ExitReason.EPT_VIOLATION, qualification: 2 | (1 << 7) | (1 << 8), guestPhysical: 0x200010, guestLinear: 0x200010 });
+    expect(exit).toMatchObject({
+      reason: ExitReason.EPT_VIOLATION,
+      qualification: 2 | (1 << 7) | (1 << 8),
+      guestPhysical: 0x200010,
+      guestLinear: 0x200010,
+    });
     const r = systemMachine(memory);
     r.load(0x1000, "addl $1, 0x201ffe");
     exit = r.cpu.run(100);
     // A read-only frame: the write of the read-modify-write faults; bits 3-5 show R only.
-    expect(exit).toMatchObject({ reason: ExitReason.EPT_VIOLATION, qualification: 2 | (1 << 3) | (1 << 7) | (1 << 8) });
+    expect(exit).toMatchObject({
+      reason: ExitReason.EPT_VIOLATION,
+      qualification: 2 | (1 << 3) | (1 << 7) | (1 << 8),
+    });
   });
 
   it("event injection on entry: external interrupt, exception with error code, software interrupt", () => {
@@ -272,12 +352,18 @@ describe("VM exits", () => {
     runToHlt(m.cpu);
     expect(m.cpu.getRegister(0)).toBe(0x1000);
     m.cpu.writeVmcs(F.GUEST_RIP, 0x1000);
-    m.cpu.writeVmcs(F.CONTROL_ENTRY_INTERRUPTION_INFO, 0x80000000 | (1 << 11) | (InterruptionType.HARDWARE_EXCEPTION << 8) | 13);
+    m.cpu.writeVmcs(
+      F.CONTROL_ENTRY_INTERRUPTION_INFO,
+      0x80000000 | (1 << 11) | (InterruptionType.HARDWARE_EXCEPTION << 8) | 13,
+    );
     m.cpu.writeVmcs(F.CONTROL_ENTRY_EXCEPTION_ERROR_CODE, 0x1234);
     runToHlt(m.cpu);
     expect([m.cpu.getRegister(0), m.cpu.getRegister(3)]).toEqual([0x1234, 0x1000]);
     m.cpu.writeVmcs(F.GUEST_RIP, 0x1000);
-    m.cpu.writeVmcs(F.CONTROL_ENTRY_INTERRUPTION_INFO, 0x80000000 | (InterruptionType.SOFTWARE_INTERRUPT << 8) | 0x30);
+    m.cpu.writeVmcs(
+      F.CONTROL_ENTRY_INTERRUPTION_INFO,
+      0x80000000 | (InterruptionType.SOFTWARE_INTERRUPT << 8) | 0x30,
+    );
     m.cpu.writeVmcs(F.CONTROL_ENTRY_INSTRUCTION_LENGTH, 2);
     runToHlt(m.cpu);
     expect(m.cpu.getRegister(0)).toBe(0x1002);
@@ -345,7 +431,10 @@ describe("paging", () => {
     expect(t.m.word(0x50008)).toBe(1);
     t = pagedMachine();
     t.pte(0x50, 0x50000 | 0x3);
-    t.m.load(0x1000, `push $${SEL.data3}\n push $0x60000\n push $0x2\n push $${SEL.code3}\n push $0x3000\n iret`);
+    t.m.load(
+      0x1000,
+      `push $${SEL.data3}\n push $0x60000\n push $0x2\n push $${SEL.code3}\n push $0x3000\n iret`,
+    );
     t.m.load(0x3000, "mov (0x50000), %eax");
     t.enable();
     runToHlt(t.m.cpu);
@@ -357,15 +446,26 @@ describe("paging", () => {
     new DataView(t.m.ram.buffer).setUint32(0x60000, 0xaaaa, true);
     new DataView(t.m.ram.buffer).setUint32(0x61000, 0xbbbb, true);
     t.pte(0x70, 0x60000 | 0x107);
-    t.m.load(0x1000, "mov (0x70000), %eax\n movl $0x61107, (0x1011c0)\n mov (0x70000), %ebx\n mov %cr3, %edx\n mov %edx, %cr3\n mov (0x70000), %ecx\n invlpg (0x70000)\n mov (0x70000), %esi\n hlt");
+    t.m.load(
+      0x1000,
+      "mov (0x70000), %eax\n movl $0x61107, (0x1011c0)\n mov (0x70000), %ebx\n mov %cr3, %edx\n mov %edx, %cr3\n mov (0x70000), %ecx\n invlpg (0x70000)\n mov (0x70000), %esi\n hlt",
+    );
     t.enable();
     runToHlt(t.m.cpu);
-    expect([t.m.cpu.getRegister(0), t.m.cpu.getRegister(3), t.m.cpu.getRegister(1), t.m.cpu.getRegister(6)]).toEqual([0xaaaa, 0xaaaa, 0xaaaa, 0xbbbb]);
+    expect([
+      t.m.cpu.getRegister(0),
+      t.m.cpu.getRegister(3),
+      t.m.cpu.getRegister(1),
+      t.m.cpu.getRegister(6),
+    ]).toEqual([0xaaaa, 0xaaaa, 0xaaaa, 0xbbbb]);
     const n = pagedMachine();
     new DataView(n.m.ram.buffer).setUint32(0x60000, 0xaaaa, true);
     new DataView(n.m.ram.buffer).setUint32(0x61000, 0xbbbb, true);
     n.pte(0x70, 0x60000 | 0x7);
-    n.m.load(0x1000, "mov (0x70000), %eax\n movl $0x61007, (0x1011c0)\n mov %cr3, %edx\n mov %edx, %cr3\n mov (0x70000), %ecx\n hlt");
+    n.m.load(
+      0x1000,
+      "mov (0x70000), %eax\n movl $0x61007, (0x1011c0)\n mov %cr3, %edx\n mov %edx, %cr3\n mov (0x70000), %ecx\n hlt",
+    );
     n.enable();
     runToHlt(n.m.cpu);
     expect([n.m.cpu.getRegister(0), n.m.cpu.getRegister(1)]).toEqual([0xaaaa, 0xbbbb]);

@@ -1,7 +1,7 @@
 import { CpuCore } from "./cpu.js";
-import { CS, SS } from "./registers.js";
 import type { GuestPhysicalMemory } from "./memory.js";
 import { flushTlb, invalidateEpt } from "./paging.js";
+import { CS, SS } from "./registers.js";
 import { VmcsField as F } from "./vmcs.js";
 
 /** General-purpose register numbers (the x86 encoding order). */
@@ -313,7 +313,8 @@ function segmentOf(field: number): [number, number] | null {
   ];
   for (const [start, kind] of ranges) {
     const offset = field - start;
-    if (offset >= 0 && offset < SEGMENT_FIELDS * 2 && (offset & 1) === 0) return [kind, offset >> 1];
+    if (offset >= 0 && offset < SEGMENT_FIELDS * 2 && (offset & 1) === 0)
+      return [kind, offset >> 1];
   }
   return null;
 }

@@ -4,7 +4,12 @@ import { deliverEvent } from "./interrupts.js";
 import { INTERRUPTION_INFO_DELIVER_ERROR_CODE, InterruptionType } from "./vmcs.js";
 
 /** Records the exit information fields (the read-only data part of the VMCS). */
-export function recordExit(cpu: CpuCore, reason: number, qualification: number, length: number): void {
+export function recordExit(
+  cpu: CpuCore,
+  reason: number,
+  qualification: number,
+  length: number,
+): void {
   cpu.exitReason = reason;
   cpu.exitQualification = qualification | 0;
   cpu.exitInstructionLength = length;

@@ -236,10 +236,21 @@ export function decode(
   return pos;
 }
 
-function readImmediate(src: CodeSource, host: number, lin: number, pos: number, size: number): number {
+function readImmediate(
+  src: CodeSource,
+  host: number,
+  lin: number,
+  pos: number,
+  size: number,
+): number {
   const b0 = byteAt(src, host, lin, pos);
   if (size === 1) return (b0 << 24) >> 24;
   const b1 = byteAt(src, host, lin, pos + 1);
   if (size === 2) return ((b0 | (b1 << 8)) << 16) >> 16;
-  return b0 | (b1 << 8) | (byteAt(src, host, lin, pos + 2) << 16) | (byteAt(src, host, lin, pos + 3) << 24);
+  return (
+    b0 |
+    (b1 << 8) |
+    (byteAt(src, host, lin, pos + 2) << 16) |
+    (byteAt(src, host, lin, pos + 3) << 24)
+  );
 }

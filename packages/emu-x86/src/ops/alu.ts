@@ -1,6 +1,6 @@
 import type { CpuCore } from "../cpu.js";
 import type { Instruction } from "../decode/instruction.js";
-import { GuestFault, Vector, undefinedOpcode } from "../faults.js";
+import { GuestFault, undefinedOpcode, Vector } from "../faults.js";
 import {
   AF,
   CF,
@@ -12,9 +12,9 @@ import {
   FLAGS_NEG,
   FLAGS_SBB,
   FLAGS_SUB,
-  OF,
   getAF,
   getCF,
+  OF,
   setLazy,
   settleFlags,
 } from "../flags.js";
@@ -124,10 +124,14 @@ export function registerAlu(t: Handler[]): void {
       if (op !== 7) cpu.setReg(0, w, r);
     };
   }
-  t[0x80] = t[0x81] = t[0x82] = t[0x83] = (cpu, insn) => {
-    const w = opWidth(insn.opcode, insn);
-    aluRM(cpu, insn, insn.reg, w, insn.imm);
-  };
+  t[0x80] =
+    t[0x81] =
+    t[0x82] =
+    t[0x83] =
+      (cpu, insn) => {
+        const w = opWidth(insn.opcode, insn);
+        aluRM(cpu, insn, insn.reg, w, insn.imm);
+      };
   for (let r = 0; r < 8; r++) {
     t[0x40 + r] = (cpu, insn) => {
       const w = insn.opsize;
@@ -276,7 +280,7 @@ function multiply(cpu: CpuCore, src: number, w: number, signed: boolean): void {
   if (w === 8) {
     const p = signed ? ((acc << 24) >> 24) * ((src << 24) >> 24) : acc * src;
     cpu.setReg(0, 16, p);
-    const overflow = signed ? ((p << 24) >> 24) !== p : p > 0xff;
+    const overflow = signed ? (p << 24) >> 24 !== p : p > 0xff;
     setMulFlags(cpu, p, 8, overflow);
     return;
   }
@@ -284,7 +288,7 @@ function multiply(cpu: CpuCore, src: number, w: number, signed: boolean): void {
     const p = signed ? ((acc << 16) >> 16) * ((src << 16) >> 16) : acc * src;
     cpu.setReg(0, 16, p);
     cpu.setReg(2, 16, p >> 16);
-    const overflow = signed ? ((p << 16) >> 16) !== p : p > 0xffff;
+    const overflow = signed ? (p << 16) >> 16 !== p : p > 0xffff;
     setMulFlags(cpu, p, 16, overflow);
     return;
   }

@@ -1,12 +1,18 @@
 import type { CpuCore } from "../cpu.js";
 import type { Instruction } from "../decode/instruction.js";
 import { undefinedOpcode } from "../faults.js";
-import { CF, FLAGS_LOGIC, ZF, setLazy, settleFlags, testCondition } from "../flags.js";
+import { CF, FLAGS_LOGIC, setLazy, settleFlags, testCondition, ZF } from "../flags.js";
 import type { Handler } from "./execute.js";
 
 /** Bit instructions: BT/BTS/BTR/BTC, BSF/BSR, BSWAP, SETcc, CMOVcc. */
 
-function bitTest(cpu: CpuCore, insn: Instruction, bit: number, op: number, immediate: boolean): void {
+function bitTest(
+  cpu: CpuCore,
+  insn: Instruction,
+  bit: number,
+  op: number,
+  immediate: boolean,
+): void {
   const w = insn.opsize;
   let lin = 0;
   let value: number;
@@ -68,7 +74,8 @@ export function registerBits(t: Handler[]): void {
       const v = cpu.regs[r]!;
       // With a 16-bit operand size the result is undefined; real CPUs clear the low word.
       if (insn.opsize === 16) cpu.setReg(r, 16, 0);
-      else cpu.regs[r] = ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
+      else
+        cpu.regs[r] = ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
     };
   }
   for (let cc = 0; cc < 16; cc++) {

@@ -1,14 +1,14 @@
-import { type CpuCore } from "../cpu.js";
-import { CS, SS } from "../registers.js";
+import type { CpuCore } from "../cpu.js";
 import type { Instruction } from "../decode/instruction.js";
-import { GuestFault, Vector, generalProtection, undefinedOpcode } from "../faults.js";
-import { IOPL, NT, OF, VM, readEflags, testCondition } from "../flags.js";
+import { GuestFault, generalProtection, undefinedOpcode, Vector } from "../faults.js";
+import { IOPL, NT, OF, readEflags, testCondition, VM } from "../flags.js";
 import { deliverEvent } from "../interrupts.js";
+import { CS, SS } from "../registers.js";
 import {
-  Descriptor,
   accessRights,
   checkCodeDescriptor,
   clearOuterDataSegments,
+  Descriptor,
   loadCodeSegment,
   markAccessed,
   readDescriptor,
@@ -28,13 +28,22 @@ function counter(cpu: CpuCore, insn: Instruction): number {
 }
 
 function decrementCounter(cpu: CpuCore, insn: Instruction): number {
-  if (insn.adsize === 32) return (cpu.regs[1] = (cpu.regs[1]! - 1) | 0);
+  if (insn.adsize === 32) {
+    cpu.regs[1] = (cpu.regs[1]! - 1) | 0;
+    return cpu.regs[1]!;
+  }
   cpu.setReg(1, 16, cpu.regs[1]! - 1);
   return cpu.regs[1]! & 0xffff;
 }
 
 /** Far JMP/CALL to selector:offset. */
-function farTransfer(cpu: CpuCore, insn: Instruction, selector: number, offset: number, call: boolean): void {
+function farTransfer(
+  cpu: CpuCore,
+  insn: Instruction,
+  selector: number,
+  offset: number,
+  call: boolean,
+): void {
   const w = insn.opsize;
   if (!cpu.protectedMode) {
     if (call) {
@@ -62,7 +71,8 @@ function farTransfer(cpu: CpuCore, insn: Instruction, selector: number, offset: 
   checkCodeDescriptor(selector, d);
   const dpl = (ar >> 5) & 3;
   const conforming = (ar & 4) !== 0;
-  if (conforming ? dpl > cpu.cpl : (selector & 3) > cpu.cpl || dpl !== cpu.cpl) generalProtection(selector);
+  if (conforming ? dpl > cpu.cpl : (selector & 3) > cpu.cpl || dpl !== cpu.cpl)
+    generalProtection(selector);
   if (call) {
     const esp = cpu.regs[4]!;
     try {
@@ -78,7 +88,13 @@ function farTransfer(cpu: CpuCore, insn: Instruction, selector: number, offset: 
 }
 
 /** JMP/CALL through a call gate to the same privilege level (inner-ring calls exit nowhere: #GP). */
-function callGate(cpu: CpuCore, insn: Instruction, selector: number, gate: Descriptor, call: boolean): void {
+function callGate(
+  cpu: CpuCore,
+  insn: Instruction,
+  selector: number,
+  gate: Descriptor,
+  call: boolean,
+): void {
   const gar = accessRights(gate.hi);
   const gdpl = (gar >> 5) & 3;
   if (gdpl < cpu.cpl || gdpl < (selector & 3)) generalProtection(selector);
@@ -150,7 +166,8 @@ function farReturn(cpu: CpuCore, w: number, popBytes: number, iret: boolean): vo
   const sd = new Descriptor();
   readDescriptor(cpu, newSs, sd);
   const sar = accessRights(sd.hi);
-  if ((newSs & 3) !== rpl || ((sar >> 5) & 3) !== rpl || (sar & 0x1a) !== 0x12) generalProtection(newSs);
+  if ((newSs & 3) !== rpl || ((sar >> 5) & 3) !== rpl || (sar & 0x1a) !== 0x12)
+    generalProtection(newSs);
   if ((sar & 0x80) === 0) throw new GuestFault(Vector.SS, newSs & 0xfffc);
   if (iret) loadFlags(cpu, flags, w);
   loadCodeSegment(cpu, selector, d, rpl);
@@ -191,10 +208,12 @@ export function registerControl(t: Handler[]): void {
     cpu.branch(target, insn.opsize);
   };
   t[0xe0] = (cpu, insn) => {
-    if (decrementCounter(cpu, insn) !== 0 && !testCondition(cpu, 4)) cpu.branch(cpu.eip + insn.imm, insn.opsize);
+    if (decrementCounter(cpu, insn) !== 0 && !testCondition(cpu, 4))
+      cpu.branch(cpu.eip + insn.imm, insn.opsize);
   };
   t[0xe1] = (cpu, insn) => {
-    if (decrementCounter(cpu, insn) !== 0 && testCondition(cpu, 4)) cpu.branch(cpu.eip + insn.imm, insn.opsize);
+    if (decrementCounter(cpu, insn) !== 0 && testCondition(cpu, 4))
+      cpu.branch(cpu.eip + insn.imm, insn.opsize);
   };
   t[0xe2] = (cpu, insn) => {
     if (decrementCounter(cpu, insn) !== 0) cpu.branch(cpu.eip + insn.imm, insn.opsize);
@@ -208,7 +227,11 @@ export function registerControl(t: Handler[]): void {
   t[0xca] = (cpu, insn) => farReturn(cpu, insn.opsize, insn.imm, false);
   t[0xcf] = (cpu, insn) => {
     if (cpu.protectedMode && (cpu.fStored & NT) !== 0) {
-      instructionExit(cpu, ExitReason.TASK_SWITCH, (cpu.systemAccess(() => cpu.read16(cpu.segBase[7]!)) | (1 << 30)) >>> 0);
+      instructionExit(
+        cpu,
+        ExitReason.TASK_SWITCH,
+        (cpu.systemAccess(() => cpu.read16(cpu.segBase[7]!)) | (1 << 30)) >>> 0,
+      );
     }
     if (cpu.protectedMode && cpu.cpl === 0 && insn.opsize === 32 && (cpu.peek(8, 32) & VM) !== 0) {
       // Returning to virtual-8086 mode is not implemented; report it like a task switch cannot.
@@ -217,11 +240,14 @@ export function registerControl(t: Handler[]): void {
     farReturn(cpu, insn.opsize, 0, true);
   };
   t[0xcc] = (cpu) => softwareInterrupt(cpu, 3, InterruptionType.SOFTWARE_EXCEPTION);
-  t[0xcd] = (cpu, insn) => softwareInterrupt(cpu, insn.imm & 0xff, InterruptionType.SOFTWARE_INTERRUPT);
+  t[0xcd] = (cpu, insn) =>
+    softwareInterrupt(cpu, insn.imm & 0xff, InterruptionType.SOFTWARE_INTERRUPT);
   t[0xce] = (cpu) => {
-    if ((readEflags(cpu) & OF) !== 0) softwareInterrupt(cpu, 4, InterruptionType.SOFTWARE_EXCEPTION);
+    if ((readEflags(cpu) & OF) !== 0)
+      softwareInterrupt(cpu, 4, InterruptionType.SOFTWARE_EXCEPTION);
   };
-  t[0xf1] = (cpu) => deliverEvent(cpu, 1, InterruptionType.PRIVILEGED_SOFTWARE_EXCEPTION, -1, cpu.eip, false);
+  t[0xf1] = (cpu) =>
+    deliverEvent(cpu, 1, InterruptionType.PRIVILEGED_SOFTWARE_EXCEPTION, -1, cpu.eip, false);
   t[0x62] = (cpu, insn) => {
     if (insn.mod === 3) undefinedOpcode();
     const w = insn.opsize;

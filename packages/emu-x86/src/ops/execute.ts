@@ -1,7 +1,7 @@
-import { type CpuCore } from "../cpu.js";
-import { executeFpu } from "../fpu.js";
+import type { CpuCore } from "../cpu.js";
 import type { Instruction } from "../decode/instruction.js";
 import { undefinedOpcode } from "../faults.js";
+import { executeFpu } from "../fpu.js";
 import { registerAlu } from "./alu.js";
 import { registerBits } from "./bits.js";
 import { registerControl } from "./control.js";
@@ -34,7 +34,9 @@ function buildHandlers(): Handler[] {
 /** Opcodes that accept LOCK (with a memory destination); 2 = only for some ModRM.reg values. */
 function buildLockable(): Uint8Array {
   const t = new Uint8Array(512);
-  for (const op of [0x00, 0x01, 0x08, 0x09, 0x10, 0x11, 0x18, 0x19, 0x20, 0x21, 0x28, 0x29, 0x30, 0x31])
+  for (const op of [
+    0x00, 0x01, 0x08, 0x09, 0x10, 0x11, 0x18, 0x19, 0x20, 0x21, 0x28, 0x29, 0x30, 0x31,
+  ])
     t[op] = 1;
   for (const op of [0x86, 0x87, 0x1ab, 0x1b3, 0x1bb, 0x1b0, 0x1b1, 0x1c0, 0x1c1]) t[op] = 1;
   for (const op of [0x80, 0x81, 0x82, 0x83, 0xf6, 0xf7, 0xfe, 0xff, 0x1ba, 0x1c7]) t[op] = 2;

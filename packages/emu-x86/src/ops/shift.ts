@@ -1,6 +1,6 @@
 import type { CpuCore } from "../cpu.js";
 import type { Instruction } from "../decode/instruction.js";
-import { AF, CF, FLAGS_RESULT, OF, getCF, setLazy, settleFlags } from "../flags.js";
+import { AF, CF, FLAGS_RESULT, getCF, OF, setLazy, settleFlags } from "../flags.js";
 import { mask } from "./alu.js";
 import type { Handler } from "./execute.js";
 

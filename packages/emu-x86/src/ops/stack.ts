@@ -1,8 +1,8 @@
-import { type CpuCore } from "../cpu.js";
-import { SS } from "../registers.js";
+import type { CpuCore } from "../cpu.js";
 import type { Instruction } from "../decode/instruction.js";
 import { generalProtection, undefinedOpcode } from "../faults.js";
-import { IF, IOPL, RF, VM, readEflags, writeEflags } from "../flags.js";
+import { IF, IOPL, RF, readEflags, VM, writeEflags } from "../flags.js";
+import { SS } from "../registers.js";
 import { loadSegment } from "../segmentation.js";
 import { Interruptibility } from "../vmcs.js";
 import type { Handler } from "./execute.js";
@@ -17,7 +17,7 @@ export function loadFlags(cpu: CpuCore, value: number, width: number): void {
   let writable = WRITABLE_FLAGS;
   if (cpu.protectedMode) {
     if (cpu.cpl > 0) writable &= ~IOPL;
-    if (cpu.cpl > ((readEflags(cpu) & IOPL) >> 12)) writable &= ~IF;
+    if (cpu.cpl > (readEflags(cpu) & IOPL) >> 12) writable &= ~IF;
   }
   if (width === 16) writable &= 0xffff;
   const old = readEflags(cpu);
@@ -62,8 +62,14 @@ export function registerStack(t: Handler[]): void {
       cpu.setReg(r, w, v);
     };
   }
-  const pushSeg = (seg: number): Handler => (cpu, insn) => cpu.push(cpu.segSel[seg]!, insn.opsize);
-  const popSeg = (seg: number): Handler => (cpu, insn) => popSegment(cpu, insn, seg);
+  const pushSeg =
+    (seg: number): Handler =>
+    (cpu, insn) =>
+      cpu.push(cpu.segSel[seg]!, insn.opsize);
+  const popSeg =
+    (seg: number): Handler =>
+    (cpu, insn) =>
+      popSegment(cpu, insn, seg);
   t[0x06] = pushSeg(0);
   t[0x0e] = pushSeg(1);
   t[0x16] = pushSeg(2);
@@ -151,5 +157,5 @@ export function registerStack(t: Handler[]): void {
 
 /** Raises #GP(0) unless the instruction may run at the current CPL and IOPL (CLI, STI, IN, OUT). */
 export function checkIopl(cpu: CpuCore): void {
-  if (cpu.protectedMode && cpu.cpl > ((cpu.fStored & IOPL) >> 12)) generalProtection(0);
+  if (cpu.protectedMode && cpu.cpl > (cpu.fStored & IOPL) >> 12) generalProtection(0);
 }

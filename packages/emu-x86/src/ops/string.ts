@@ -1,7 +1,7 @@
 import type { CpuCore } from "../cpu.js";
-import { ES, REP_CHUNK } from "../registers.js";
 import type { Instruction } from "../decode/instruction.js";
 import { DF, getZF } from "../flags.js";
+import { ES, REP_CHUNK } from "../registers.js";
 import { alu } from "./alu.js";
 import type { Handler } from "./execute.js";
 import { portAccess } from "./system.js";

@@ -1,11 +1,24 @@
-import { type CpuCore } from "../cpu.js";
-import { CR0_EM, CR0_ET, CR0_MP, CR0_PE, CR0_PG, CR0_TS, CR0_WP, LDTR, TR } from "../registers.js";
+import type { CpuCore } from "../cpu.js";
 import type { Instruction } from "../decode/instruction.js";
-import { GuestFault, Vector, generalProtection, undefinedOpcode } from "../faults.js";
-import { IF, IOPL, ZF, settleFlags } from "../flags.js";
+import { GuestFault, generalProtection, undefinedOpcode, Vector } from "../faults.js";
+import { IF, IOPL, settleFlags, ZF } from "../flags.js";
 import { flushTlb, invalidatePage } from "../paging.js";
-import { Descriptor, accessRights, descriptorLimit, markAccessed, readDescriptor, setSegmentFromDescriptor } from "../segmentation.js";
-import { ACCESS_RIGHTS_UNUSABLE, ActivityState, ExitReason, Interruptibility, PrimaryControl } from "../vmcs.js";
+import { CR0_EM, CR0_ET, CR0_MP, CR0_PE, CR0_PG, CR0_TS, CR0_WP, LDTR, TR } from "../registers.js";
+import {
+  accessRights,
+  Descriptor,
+  descriptorLimit,
+  markAccessed,
+  readDescriptor,
+  setSegmentFromDescriptor,
+} from "../segmentation.js";
+import {
+  ACCESS_RIGHTS_UNUSABLE,
+  ActivityState,
+  ExitReason,
+  Interruptibility,
+  PrimaryControl,
+} from "../vmcs.js";
 import { instructionExit } from "../vmexit.js";
 import type { Handler } from "./execute.js";
 import { checkIopl } from "./stack.js";
@@ -16,7 +29,18 @@ import { checkIopl } from "./stack.js";
  * registers, LLDT/LTR, LAR/LSL/VERR/VERW, INVLPG, VMCALL.
  */
 
-const CR0_VALID = CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | 0x20 | CR0_WP | 0x40000 | 0x20000000 | 0x40000000 | CR0_PG;
+const CR0_VALID =
+  CR0_PE |
+  CR0_MP |
+  CR0_EM |
+  CR0_TS |
+  CR0_ET |
+  0x20 |
+  CR0_WP |
+  0x40000 |
+  0x20000000 |
+  0x40000000 |
+  CR0_PG;
 /** CR4 bits a guest may set: TSD, DE, PSE, PGE, PCE (and VMXE, normally host-owned). */
 const CR4_VALID = 0x4 | 0x8 | 0x10 | 0x80 | 0x100 | 0x2000;
 
@@ -97,14 +121,20 @@ export function portAccess(
     if (input) {
       const v = mem.portIn ? mem.portIn(port, bytes) : -1;
       cpu.writeW((cpu.segBase[0]! + (cpu.regs[7]! & amask)) | 0, width, v);
-      cpu.regs[7] = a32 ? (cpu.regs[7]! + delta) | 0 : (cpu.regs[7]! & ~0xffff) | ((cpu.regs[7]! + delta) & 0xffff);
+      cpu.regs[7] = a32
+        ? (cpu.regs[7]! + delta) | 0
+        : (cpu.regs[7]! & ~0xffff) | ((cpu.regs[7]! + delta) & 0xffff);
     } else {
       const v = cpu.readW((cpu.segBase[insn.seg]! + (cpu.regs[6]! & amask)) | 0, width);
       mem.portOut?.(port, bytes, v);
-      cpu.regs[6] = a32 ? (cpu.regs[6]! + delta) | 0 : (cpu.regs[6]! & ~0xffff) | ((cpu.regs[6]! + delta) & 0xffff);
+      cpu.regs[6] = a32
+        ? (cpu.regs[6]! + delta) | 0
+        : (cpu.regs[6]! & ~0xffff) | ((cpu.regs[6]! + delta) & 0xffff);
     }
     if (insn.rep !== 0) {
-      cpu.regs[1] = a32 ? (cpu.regs[1]! - 1) | 0 : (cpu.regs[1]! & ~0xffff) | ((cpu.regs[1]! - 1) & 0xffff);
+      cpu.regs[1] = a32
+        ? (cpu.regs[1]! - 1) | 0
+        : (cpu.regs[1]! & ~0xffff) | ((cpu.regs[1]! - 1) & 0xffff);
       if ((cpu.regs[1]! & amask) !== 0) cpu.eip = cpu.instructionStart;
     }
     return;
@@ -134,7 +164,7 @@ function readCr(cpu: CpuCore, insn: Instruction, cr: number): number {
 function writeCr0(cpu: CpuCore, value: number): void {
   if ((value & ~CR0_VALID) !== 0) generalProtection(0);
   if ((value & CR0_PG) !== 0 && (value & CR0_PE) === 0) generalProtection(0);
-  const merged = ((value & ~cpu.cr0Mask) | (cpu.cr0 & cpu.cr0Mask) | CR0_ET) | 0;
+  const merged = (value & ~cpu.cr0Mask) | (cpu.cr0 & cpu.cr0Mask) | CR0_ET | 0;
   const changed = merged ^ cpu.cr0;
   cpu.cr0 = merged;
   if ((changed & (CR0_PG | CR0_WP | CR0_PE)) !== 0) flushTlb(cpu, true);
@@ -144,7 +174,8 @@ function writeCr(cpu: CpuCore, insn: Instruction, cr: number, value: number): vo
   const exitQual = cr | (insn.rm << 8);
   switch (cr) {
     case 0:
-      if (((value ^ cpu.cr0Shadow) & cpu.cr0Mask) !== 0) instructionExit(cpu, ExitReason.CR_ACCESS, exitQual);
+      if (((value ^ cpu.cr0Shadow) & cpu.cr0Mask) !== 0)
+        instructionExit(cpu, ExitReason.CR_ACCESS, exitQual);
       writeCr0(cpu, value);
       return;
     case 2:
@@ -157,7 +188,8 @@ function writeCr(cpu: CpuCore, insn: Instruction, cr: number, value: number): vo
       flushTlb(cpu, false);
       return;
     case 4: {
-      if (((value ^ cpu.cr4Shadow) & cpu.cr4Mask) !== 0) instructionExit(cpu, ExitReason.CR_ACCESS, exitQual);
+      if (((value ^ cpu.cr4Shadow) & cpu.cr4Mask) !== 0)
+        instructionExit(cpu, ExitReason.CR_ACCESS, exitQual);
       if ((value & ~CR4_VALID & ~cpu.cr4Mask) !== 0) generalProtection(0);
       cpu.cr4 = (value & ~cpu.cr4Mask) | (cpu.cr4 & cpu.cr4Mask);
       flushTlb(cpu, true);
@@ -193,7 +225,11 @@ function loadSystemSegment(cpu: CpuCore, insn: Instruction, task: boolean): void
 }
 
 /** LAR/LSL/VERR/VERW: ZF tells whether the selector is accessible; no exception for a bad one. */
-function inspectSelector(cpu: CpuCore, selector: number, kind: "lar" | "lsl" | "verr" | "verw"): number {
+function inspectSelector(
+  cpu: CpuCore,
+  selector: number,
+  kind: "lar" | "lsl" | "verr" | "verw",
+): number {
   settleFlags(cpu);
   cpu.fStored &= ~ZF;
   if ((selector & 0xfffc) === 0) return -1;
@@ -241,7 +277,8 @@ export function registerSystem(t: Handler[]): void {
   };
   t[0xf4] = (cpu) => {
     requireCpl0(cpu);
-    if ((cpu.primaryControls & PrimaryControl.HLT_EXITING) !== 0) instructionExit(cpu, ExitReason.HLT, 0);
+    if ((cpu.primaryControls & PrimaryControl.HLT_EXITING) !== 0)
+      instructionExit(cpu, ExitReason.HLT, 0);
     cpu.activity = ActivityState.HLT;
   };
   t[0x1a2] = (cpu) => instructionExit(cpu, ExitReason.CPUID, 0);

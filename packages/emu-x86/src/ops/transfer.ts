@@ -1,8 +1,8 @@
-import { type CpuCore } from "../cpu.js";
-import { CS, SS } from "../registers.js";
+import type { CpuCore } from "../cpu.js";
 import type { Instruction } from "../decode/instruction.js";
 import { undefinedOpcode } from "../faults.js";
-import { CF, DF, STATUS_FLAGS, ZF, getCF, settleFlags } from "../flags.js";
+import { CF, DF, getCF, STATUS_FLAGS, settleFlags, ZF } from "../flags.js";
+import { CS, SS } from "../registers.js";
 import { loadSegment } from "../segmentation.js";
 import { Interruptibility } from "../vmcs.js";
 import type { Handler } from "./execute.js";
@@ -47,7 +47,8 @@ export function registerTransfer(t: Handler[]): void {
     cpu.setReg(insn.reg, insn.opsize, cpu.effectiveOffset(insn));
   };
   t[0xa0] = (cpu, insn) => cpu.setReg8(0, cpu.read8(cpu.effectiveAddress(insn)));
-  t[0xa1] = (cpu, insn) => cpu.setReg(0, insn.opsize, cpu.readW(cpu.effectiveAddress(insn), insn.opsize));
+  t[0xa1] = (cpu, insn) =>
+    cpu.setReg(0, insn.opsize, cpu.readW(cpu.effectiveAddress(insn), insn.opsize));
   t[0xa2] = (cpu, insn) => cpu.write8(cpu.effectiveAddress(insn), cpu.getReg8(0));
   t[0xa3] = (cpu, insn) => cpu.writeW(cpu.effectiveAddress(insn), insn.opsize, cpu.regs[0]!);
   for (let r = 0; r < 8; r++) {
@@ -93,7 +94,10 @@ export function registerTransfer(t: Handler[]): void {
     else cpu.setReg(2, 16, (cpu.regs[0]! << 16) >> 31);
   };
   t[0xd7] = (cpu, insn) => {
-    const off = insn.adsize === 32 ? (cpu.regs[3]! + cpu.getReg8(0)) | 0 : (cpu.regs[3]! + cpu.getReg8(0)) & 0xffff;
+    const off =
+      insn.adsize === 32
+        ? (cpu.regs[3]! + cpu.getReg8(0)) | 0
+        : (cpu.regs[3]! + cpu.getReg8(0)) & 0xffff;
     cpu.setReg8(0, cpu.read8((cpu.segBase[insn.seg]! + off) | 0));
   };
   t[0x9e] = (cpu) => {
@@ -135,10 +139,12 @@ export function registerTransfer(t: Handler[]): void {
       cpu.fStored &= ~ZF;
     }
   };
-  const flagOp = (f: (cpu: CpuCore) => void): Handler => (cpu) => {
-    settleFlags(cpu);
-    f(cpu);
-  };
+  const flagOp =
+    (f: (cpu: CpuCore) => void): Handler =>
+    (cpu) => {
+      settleFlags(cpu);
+      f(cpu);
+    };
   t[0xf5] = flagOp((cpu) => {
     cpu.fStored ^= CF;
   });

@@ -12,7 +12,19 @@ export function assemble(source: string, origin = 0, bits: 16 | 32 = 32): Uint8A
   try {
     writeFileSync(join(dir, "a.s"), `.code${bits}\n.org 0\n${source}\n`);
     execFileSync("as", ["--32", "-o", join(dir, "a.o"), join(dir, "a.s")]);
-    execFileSync("ld", ["-m", "elf_i386", "-Ttext", `0x${origin.toString(16)}`, "--oformat", "binary", "-e", "0", "-o", join(dir, "a.bin"), join(dir, "a.o")]);
+    execFileSync("ld", [
+      "-m",
+      "elf_i386",
+      "-Ttext",
+      `0x${origin.toString(16)}`,
+      "--oformat",
+      "binary",
+      "-e",
+      "0",
+      "-o",
+      join(dir, "a.bin"),
+      join(dir, "a.o"),
+    ]);
     return new Uint8Array(readFileSync(join(dir, "a.bin")));
   } finally {
     rmSync(dir, { recursive: true, force: true });

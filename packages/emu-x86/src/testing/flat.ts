@@ -15,7 +15,14 @@ export function flatProtectedMode(cpu: X86Vcpu, user = false): void {
   const code = user ? 0x1b : 0x08;
   const data = user ? 0x23 : 0x10;
   cpu.writeVmcs(F.GUEST_CR0, 0x11);
-  const segs = [F.GUEST_ES_SELECTOR, F.GUEST_CS_SELECTOR, F.GUEST_SS_SELECTOR, F.GUEST_DS_SELECTOR, F.GUEST_FS_SELECTOR, F.GUEST_GS_SELECTOR];
+  const segs = [
+    F.GUEST_ES_SELECTOR,
+    F.GUEST_CS_SELECTOR,
+    F.GUEST_SS_SELECTOR,
+    F.GUEST_DS_SELECTOR,
+    F.GUEST_FS_SELECTOR,
+    F.GUEST_GS_SELECTOR,
+  ];
   for (let i = 0; i < 6; i++) {
     const isCode = i === 1;
     cpu.writeVmcs(segs[i]!, isCode ? code : data);
@@ -41,5 +48,8 @@ export function flatMachine(code: number[] | Uint8Array, ramSize = 1 << 20): Fla
 export function runToHlt(m: FlatMachine, budget = 1_000_000): void {
   m.cpu.writeVmcs(F.CONTROL_PRIMARY_PROCESSOR_CONTROLS, 1 << 7);
   const exit = m.cpu.run(budget);
-  if (exit.reason !== ExitReason.HLT) throw new Error(`unexpected exit ${exit.reason} q=${exit.qualification.toString(16)} eip=${m.cpu.readVmcs(F.GUEST_RIP).toString(16)} info=${exit.interruptInfo.toString(16)}`);
+  if (exit.reason !== ExitReason.HLT)
+    throw new Error(
+      `unexpected exit ${exit.reason} q=${exit.qualification.toString(16)} eip=${m.cpu.readVmcs(F.GUEST_RIP).toString(16)} info=${exit.interruptInfo.toString(16)}`,
+    );
 }

@@ -54,7 +54,11 @@ export function randomCodeSweep(cases: number, firstSeed = 1): SweepResult {
         m.cpu.writeVmcs(F.GUEST_RIP, m.cpu.readVmcs(F.GUEST_RIP) + exit.instructionLength);
       }
     } catch (e) {
-      failures.push({ seed, code, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) });
+      failures.push({
+        seed,
+        code,
+        error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e),
+      });
     }
   }
   return { failures, instructions: m.cpu.instructionsRetired, exits };

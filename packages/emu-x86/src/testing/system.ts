@@ -28,7 +28,14 @@ export interface SystemMachine {
   word(address: number): number;
 }
 
-function descriptor(ram: Uint8Array, at: number, base: number, limit: number, access: number, flags: number): void {
+function descriptor(
+  ram: Uint8Array,
+  at: number,
+  base: number,
+  limit: number,
+  access: number,
+  flags: number,
+): void {
   const v = new DataView(ram.buffer);
   v.setUint16(at, limit & 0xffff, true);
   v.setUint16(at + 2, base & 0xffff, true);
@@ -39,7 +46,9 @@ function descriptor(ram: Uint8Array, at: number, base: number, limit: number, ac
 }
 
 /** Builds the machine: flat ring-0 state, GDTR/IDTR/TR loaded, EIP = 0x1000, ESP = 0x60000. */
-export function systemMachine(memory: GuestPhysicalMemory = createFlatMemory(1 << 22)): SystemMachine {
+export function systemMachine(
+  memory: GuestPhysicalMemory = createFlatMemory(1 << 22),
+): SystemMachine {
   const ram = memory.ram;
   const cpu = new X86Vcpu(memory);
   flatProtectedMode(cpu);

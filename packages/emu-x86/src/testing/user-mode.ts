@@ -1,5 +1,5 @@
 import { cpuidLeaf } from "../cpuid.js";
-import { EPT_RWX, type GuestPhysicalMemory, eptEntry } from "../memory.js";
+import { EPT_RWX, eptEntry, type GuestPhysicalMemory } from "../memory.js";
 import { X86Vcpu } from "../vcpu.js";
 import { ExitReason, VmcsField as F } from "../vmcs.js";
 import { flatProtectedMode } from "./flat.js";
@@ -33,7 +33,8 @@ function windowMemory(): GuestPhysicalMemory {
   const frames = WINDOW_SIZE / 4096;
   return {
     ram,
-    translate: (frame) => (frame >= first && frame < first + frames ? eptEntry((frame - first) * 4096, EPT_RWX) : 0),
+    translate: (frame) =>
+      frame >= first && frame < first + frames ? eptEntry((frame - first) * 4096, EPT_RWX) : 0,
     mmioRead: () => 0,
     mmioWrite: () => {},
   };
@@ -42,7 +43,8 @@ function windowMemory(): GuestPhysicalMemory {
 /** Loads the PT_LOAD segments of a 32-bit little-endian ELF; returns the entry point. */
 export function loadElf32(image: Uint8Array, ram: Uint8Array, base: number): number {
   const dv = new DataView(image.buffer, image.byteOffset, image.byteLength);
-  if (dv.getUint32(0, false) !== 0x7f454c46 || image[4] !== 1 || image[5] !== 1) throw new Error("not an ELF32 LE file");
+  if (dv.getUint32(0, false) !== 0x7f454c46 || image[4] !== 1 || image[5] !== 1)
+    throw new Error("not an ELF32 LE file");
   const entry = dv.getUint32(24, true);
   const phoff = dv.getUint32(28, true);
   const phentsize = dv.getUint16(42, true);
@@ -55,7 +57,8 @@ export function loadElf32(image: Uint8Array, ram: Uint8Array, base: number): num
     const filesz = dv.getUint32(ph + 16, true);
     const memsz = dv.getUint32(ph + 20, true);
     const at = vaddr - base;
-    if (at < 0 || at + memsz > ram.length) throw new Error(`segment at 0x${vaddr.toString(16)} outside RAM`);
+    if (at < 0 || at + memsz > ram.length)
+      throw new Error(`segment at 0x${vaddr.toString(16)} outside RAM`);
     ram.fill(0, at, at + memsz);
     ram.set(image.subarray(offset, offset + filesz), at);
   }
@@ -91,7 +94,10 @@ export function runUserProgram(image: Uint8Array, budget = 200_000_000): UserRun
         const vector = exit.interruptInfo & 0xff;
         // INT 0x80 through an empty IDT: #GP with error code 0x80 * 8 + 2.
         if (vector !== 13 || exit.interruptError !== 0x402) {
-          return finish(-1, `exception ${vector} error 0x${exit.interruptError.toString(16)} at 0x${eip.toString(16)}`);
+          return finish(
+            -1,
+            `exception ${vector} error 0x${exit.interruptError.toString(16)} at 0x${eip.toString(16)}`,
+          );
         }
         const nr = cpu.getRegister(0);
         if (nr === 1) return finish(cpu.getRegister(3));
@@ -116,7 +122,10 @@ export function runUserProgram(image: Uint8Array, budget = 200_000_000): UserRun
       case ExitReason.VMX_TIMER:
         break;
       default:
-        return finish(-1, `VM exit ${exit.reason} qualification 0x${exit.qualification.toString(16)} at 0x${eip.toString(16)}`);
+        return finish(
+          -1,
+          `VM exit ${exit.reason} qualification 0x${exit.qualification.toString(16)} at 0x${eip.toString(16)}`,
+        );
     }
   }
 }
