@@ -12,6 +12,8 @@ command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu binu
 [ -e /usr/lib/gcc/x86_64-linux-gnu/12/32/libgcc.a ] || need+=(lib32gcc-12-dev)
 [ -e /usr/lib32/libc.a ] || need+=(libc6-dev-i386)
 command -v dtc >/dev/null || need+=(device-tree-compiler)
+# Native as/ld: @sel4/emu-x86's tests assemble their guest snippets at test time.
+command -v as >/dev/null && command -v ld >/dev/null || need+=(binutils)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "install-system-deps: need root to install: ${need[*]}" >&2
