@@ -103,8 +103,9 @@ export class TwoLevelCSpace implements CSpaceManager {
   /** Returns a slot; throws `VkaUsageError` if it is not handed out. */
   free(slot: seL4_CPtr): void {
     const found = this.locate(slot);
-    if (!found || found.node.used[found.i] !== 1)
+    if (found?.node.used[found.i] !== 1) {
       throw new VkaUsageError(`slot ${slot} was not allocated by this CSpace manager`);
+    }
     found.node.used[found.i] = 0;
     found.node.count--;
     this.usedCount--;
