@@ -1,6 +1,9 @@
 /** `sel4vm/boot.h`: creating a VM and its vCPUs. */
+
+import type { ps_io_ops_t } from "@sel4/ps-io-ops";
 import type { Sel4, seL4_CPtr } from "@sel4/sel4";
 import { vka_alloc_vcpu, type vka_object_t, type vka_t } from "@sel4/vka";
+import type { vspace_t } from "@sel4/vspace";
 import { new_reservation_cookie } from "./guest-memory.js";
 import { VM_GUEST_UNKNOWN_EXIT } from "./guest-vm-exits.js";
 import type { VmArchFactory, VmSimple, vm_guest_vspace_t, vm_t, vm_vcpu_t } from "./types.js";
@@ -28,8 +31,8 @@ export function vm_init(
   arch: VmArchFactory,
   vka: vka_t,
   host_simple: VmSimple,
-  host_vspace: unknown,
-  io_ops: unknown,
+  host_vspace: vspace_t | null,
+  io_ops: ps_io_ops_t | null,
   host_endpoint: seL4_CPtr,
   name: string,
 ): vm_t | null {

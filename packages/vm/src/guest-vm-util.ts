@@ -1,5 +1,6 @@
 /** `sel4vm/guest_vm_util.h`: small accessors. */
 import { seL4_CapNull, type seL4_CPtr } from "@sel4/sel4";
+import type { vspace_t } from "@sel4/vspace";
 import type { vm_guest_vspace_t, vm_t, vm_vcpu_t } from "./types.js";
 
 /** The vCPU's TCB cap (`vm_get_vcpu_tcb`); 0 on x86, where the VMM thread runs the guest. */
@@ -35,6 +36,6 @@ export function vm_get_vspace(vm: vm_t): vm_guest_vspace_t {
 }
 
 /** The VMM's own address space as given to `vm_init` (`vm_get_vmm_vspace`). */
-export function vm_get_vmm_vspace(vm: vm_t): unknown {
+export function vm_get_vmm_vspace(vm: vm_t): vspace_t | null {
   return vm.mem.vmm_vspace;
 }

@@ -3,8 +3,11 @@
  * `guest_irq_controller.h`) and the {@link VmArch} contract an architecture package implements.
  * They live in one file because they refer to one another.
  */
+
+import type { ps_io_ops_t } from "@sel4/ps-io-ops";
 import type { Sel4, seL4_CapRights_t, seL4_CPtr, seL4_MessageInfo_t, seL4_Word } from "@sel4/sel4";
 import type { vka_object_t, vka_t } from "@sel4/vka";
+import type { vspace_t } from "@sel4/vspace";
 import type { vm_exit_codes_t } from "./guest-vm-exits.js";
 
 /** `memory_fault_result_t`: what a memory-fault callback did with the access. */
@@ -163,8 +166,8 @@ export interface vm_mem_t {
   vm_vspace: vm_guest_vspace_t;
   /** Kernel object of the guest's address-space root. */
   vm_vspace_root: vka_object_t;
-  /** The VMM's own address space as given to `vm_init` (`host_vspace`; opaque to this library). */
-  vmm_vspace: unknown;
+  /** The VMM's own address space as given to `vm_init` (`host_vspace`). */
+  vmm_vspace: vspace_t | null;
   /** Number of entries of `ram_regions`. */
   num_ram_regions: number;
   /** Sorted, merged guest RAM ranges. */
@@ -253,7 +256,7 @@ export interface vm_t {
   /** The object allocator. */
   vka: vka_t;
   /** The `ps_io_ops_t` given to `vm_init` (unused by this library, kept for device models). */
-  io_ops: unknown;
+  io_ops: ps_io_ops_t | null;
   /** The `simple_t` given to `vm_init`. */
   simple: VmSimple;
   /** Kernel entry address, set by the user for image loaders. */
@@ -268,7 +271,7 @@ export interface vm_t {
 
 /**
  * The members of `simple_t` libsel4vm uses: the VMM's own TCB and ASID assignment. Any `simple_t`
- * of `@sel4/simple` satisfies it.
+ * of `@sel4/simple` satisfies it (the library asks for no more, so a VMM may pass a smaller object).
  */
 export interface VmSimple {
   /** Assigns `vspace` an ASID (`simple_ASIDPool_assign`); returns an `seL4_Error`. */
