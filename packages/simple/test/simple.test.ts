@@ -27,7 +27,10 @@ import {
   simple_get_frame_info,
   simple_get_IOPort_cap,
   simple_get_IRQ_handler,
+  simple_get_IRQ_trigger,
   simple_get_init_cap,
+  simple_get_ioapic,
+  simple_get_msi,
   simple_get_nth_cap,
   simple_get_nth_untyped,
   simple_get_nth_userimage,
@@ -149,6 +152,25 @@ describe.each<Arch>(["aarch64", "x86_64"])("simple-default on %s", (arch) => {
       const io = rootPath(bi.empty.start + 1);
       const r = simple_get_IOPort_cap(simple, 0x3f8, 0x3ff, io.root, io.capPtr, io.capDepth);
       expect(r).toBe(arch === "x86_64" ? seL4_NoError : seL4_InvalidArgument);
+    });
+  });
+
+  it("arch members a configuration lacks answer seL4_InvalidArgument instead of calling nothing (C bug #16)", async () => {
+    await inRootTask(arch, (sel4, bi) => {
+      const simple = simple_default_init_bootinfo(sel4, bi);
+      const path = rootPath(bi.empty.start);
+      const msi = simple_get_msi(simple, path, 0, 3, 0, 0, 40);
+      const trigger = simple_get_IRQ_trigger(simple, 34, 1, path);
+      if (arch === "aarch64") {
+        expect(msi).toBe(seL4_InvalidArgument);
+        expect(trigger).toBe(seL4_NoError);
+      } else {
+        expect(msi).toBe(seL4_NoError);
+        expect(trigger).toBe(seL4_InvalidArgument);
+      }
+      expect(simple_get_ioapic({ ...simple, arch_simple: {} }, path, 0, 1, 0, 0, 41)).toBe(
+        seL4_InvalidArgument,
+      );
     });
   });
 

@@ -90,6 +90,21 @@ describe.each<Arch>(["aarch64", "x86_64"])("guest address space on %s", (arch) =
     });
   });
 
+  it("maps the top of the guest-physical space: stage-2 IPA above 2^39 on AArch64 (C bug #10), EPT near 2^48", async () => {
+    await inRootTask(arch, async (sel4, bi, kernel) => {
+      const { vka, root, guest, probeRoot } = guestSpace(sel4, bi);
+      const gpa = arch === "aarch64" ? 2 ** 40 - 2 ** 21 : 2 ** 48 - 2 ** 21;
+      const res = guest.reserve_range_at(gpa, 2 ** 21, seL4_ReadWrite, true)!;
+      expect(guest.new_pages_at_vaddr(gpa, 1, 21, res, false)).toBe(0);
+      const probed = await probeTranslations(sel4, vka, kernel, probeRoot, [gpa + 0x12345]);
+      expect(probed[0]!.paddr).toBe(frameAddress(sel4, guest.get_cap(gpa)) + 0x12345);
+      expect(guest.reserve_range_at(gpa + 2 ** 21, 4096, seL4_ReadWrite, true)).toBeNull(); // past the top
+      guest.tear_down(VSPACE_FREE);
+      vka_free_object(vka, root);
+      expect(vka.is_pristine()).toBe(true);
+    });
+  });
+
   it("vspace_access_page_with_callback shows a guest page to the VMM and cleans up after", async () => {
     await inRootTask(arch, async (sel4, bi, kernel) => {
       const { vka, root, guest } = guestSpace(sel4, bi);

@@ -181,6 +181,13 @@ describe.each<Arch>(["aarch64", "x86_64"])("root-task vspace on %s", (arch) => {
       expect(vs.reserve_range_at(-4096, 4096, seL4_ReadWrite, true)).toBeNull();
       expect(vs.reserve_range_at(2 ** 52, 4096, seL4_ReadWrite, true)).toBeNull();
       expect(vs.reserve_range_aligned(0, 12, seL4_ReadWrite, true).reservation).toBeNull();
+      // A failed aligned reservation leaves nothing behind (C writes to it after freeing it, bug #4).
+      const before = vs.reservation_count;
+      expect(vs.reserve_range_aligned(2 ** 50, 12, seL4_ReadWrite, true)).toEqual({
+        reservation: null,
+        vaddr: 0,
+      });
+      expect(vs.reservation_count).toBe(before);
       const res = vs.reserve_range_at(0x3000_0000, 0x2000, seL4_ReadWrite, true)!;
       expect(vs.new_pages_at_vaddr(0x3000_0800, 1, 12, res, false)).toBe(-1); // misaligned
       expect(vs.new_pages_at_vaddr(0x3000_0000, 1, 12, { res: {} }, false)).toBe(-1); // foreign reservation
