@@ -117,7 +117,7 @@ export class Aarch64Cpu {
   eventCheck = true;
   /** Set when an exception to EL2 filled `exit` and `run` must return. */
   exitPending = false;
-  /** Instructions to count as retired although they ended in an exception (SVC, HVC...). */
+  /** Set when an instruction that exits to the host still retires (SVC, HVC, idle WFI). */
   retireOnException = 0;
   /** The physical IRQ input. */
   irqInput = false;
@@ -404,7 +404,10 @@ export class Aarch64Cpu {
       }
     } catch (e) {
       if (e !== this.signal) throw e;
-      n += this.retireOnException;
+      // An exception taken inside the guest consumes one step of the budget (so a guest stuck
+      // in an exception loop still returns); an exit to the host retires only what completed
+      // (SVC/HVC/WFI), not a faulting or trapped instruction.
+      if (!this.exitPending || this.retireOnException) n++;
       this.retireOnException = 0;
     }
     return n;

@@ -4,8 +4,6 @@
  */
 import type { Aarch64Cpu } from "../cpu.js";
 
-const TWO32 = 4294967296;
-
 /** a + b + carry (64-bit); sets NZCV when `setFlags`. */
 export function add64(
   cpu: Aarch64Cpu,
@@ -140,16 +138,18 @@ export function shift32(v: number, type: number, n: number): number {
   }
 }
 
-/** Unsigned 32x32 -> 64 multiply. */
+/** Unsigned 32x32 -> 64 multiply, in 16-bit pieces with integer operations only. */
 export function umul32(cpu: Aarch64Cpu, a: number, b: number): number {
   const a0 = a & 0xffff;
   const a1 = a >>> 16;
   const b0 = b & 0xffff;
   const b1 = b >>> 16;
-  const mid = a0 * b1 + a1 * b0;
-  const lo = a0 * b0 + (mid % 65536) * 65536;
-  cpu.rhi = (a1 * b1 + Math.floor(mid / 65536) + Math.floor(lo / TWO32)) | 0;
-  return lo | 0;
+  const p00 = a0 * b0;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  cpu.rhi = (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) | 0;
+  return Math.imul(a, b);
 }
 
 /** Low 64 bits of a 64x64 product. */

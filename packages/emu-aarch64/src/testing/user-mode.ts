@@ -17,7 +17,7 @@ export interface UserRunResult {
 }
 
 const RAM_SIZE = 64 * 1024 * 1024;
-const STACK_TOP = RAM_SIZE - 0x10000;
+const STACK_TOP = RAM_SIZE - 0x100000;
 
 /** Load the PT_LOAD segments of an ELF64 little-endian AArch64 image; returns the entry point. */
 export function loadElf(image: Uint8Array, ram: Uint8Array): { entry: number; end: number } {
@@ -44,8 +44,37 @@ export function loadElf(image: Uint8Array, ram: Uint8Array): { entry: number; en
   return { entry, end };
 }
 
-/** Run a static program until it exits, with at most `budget` instructions. */
-export function runUserProgram(image: Uint8Array, budget = 2e9): UserRunResult {
+/**
+ * Identity-map RAM for EL0 with 4 KiB pages (39-bit VA, TTBR0, tables at the top of RAM) and
+ * turn the MMU on: the same program then runs through the stage-1 walk and the TLB.
+ */
+function enableIdentityMmu(cpu: Aarch64Cpu, ram: Uint8Array): void {
+  const view = new DataView(ram.buffer);
+  const pages = RAM_SIZE / 4096;
+  const l3Base = RAM_SIZE - 0x8000 - (pages / 512) * 4096;
+  const l2 = RAM_SIZE - 0x8000;
+  const l1 = RAM_SIZE - 0x7000;
+  view.setBigUint64(l1, BigInt(l2) | 3n, true);
+  for (let t = 0; t < pages / 512; t++) {
+    view.setBigUint64(l2 + t * 8, BigInt(l3Base + t * 4096) | 3n, true);
+    for (let i = 0; i < 512; i++) {
+      const pa = BigInt((t * 512 + i) * 4096);
+      // AF, inner shareable, EL0 read/write (AP = 01), normal memory (AttrIndx 0), page.
+      view.setBigUint64(
+        l3Base + t * 4096 + i * 8,
+        pa | 0x400n | (3n << 8n) | (1n << 6n) | 3n,
+        true,
+      );
+    }
+  }
+  cpu.setSys(Reg.MAIR_EL1, 0xffn);
+  cpu.setSys(Reg.TCR_EL1, 25n | (1n << 23n));
+  cpu.setSys(Reg.TTBR0_EL1, BigInt(l1));
+  cpu.setSys(Reg.SCTLR_EL1, cpu.getSys(Reg.SCTLR_EL1) | 1n);
+}
+
+/** Run a static program until it exits, with at most `budget` instructions (optionally with the MMU on). */
+export function runUserProgram(image: Uint8Array, budget = 2e9, mmu = false): UserRunResult {
   const ram = new Uint8Array(RAM_SIZE);
   const memory = new FlatPhysicalMemory();
   memory.addRam(0, ram);
@@ -59,6 +88,7 @@ export function runUserProgram(image: Uint8Array, budget = 2e9): UserRunResult {
     0x30d00800n | (1n << 15n) | (1n << 14n) | (1n << 26n) | (3n << 16n) | (1n << 18n),
   );
   cpu.setSys(Reg.CNTKCTL_EL1, 3n);
+  if (mmu) enableIdentityMmu(cpu, ram);
   cpu.setPstate(0);
   cpu.setPc(BigInt(entry));
   // argc = 0, argv = NULL, envp = NULL, auxv = AT_NULL.
