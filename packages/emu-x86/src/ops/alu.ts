@@ -29,42 +29,52 @@ export function mask(v: number, width: number): number {
 
 /** The eight group-1 operations (ADD OR ADC SBB AND SUB XOR CMP); returns the masked result. */
 export function alu(cpu: CpuCore, op: number, a: number, b: number, width: number): number {
-  a = mask(a, width);
-  b = mask(b, width);
+  const m = width === 32 ? -1 : (1 << width) - 1;
+  a &= m;
+  b &= m;
   let r: number;
+  let kind: number;
   switch (op) {
     case 0:
-      r = mask(a + b, width);
-      setLazy(cpu, FLAGS_ADD, a, b, r, width);
-      return r;
+      r = a + b;
+      kind = FLAGS_ADD;
+      break;
     case 1:
-      r = mask(a | b, width);
+      r = a | b;
+      kind = FLAGS_LOGIC;
       break;
     case 2: {
       const c = getCF(cpu);
-      r = mask(a + b + c, width);
-      setLazy(cpu, c ? FLAGS_ADC : FLAGS_ADD, a, b, r, width);
-      return r;
+      r = a + b + c;
+      kind = c ? FLAGS_ADC : FLAGS_ADD;
+      break;
     }
     case 3: {
       const c = getCF(cpu);
-      r = mask(a - b - c, width);
-      setLazy(cpu, c ? FLAGS_SBB : FLAGS_SUB, a, b, r, width);
-      return r;
+      r = a - b - c;
+      kind = c ? FLAGS_SBB : FLAGS_SUB;
+      break;
     }
     case 4:
-      r = mask(a & b, width);
+      r = a & b;
+      kind = FLAGS_LOGIC;
       break;
     case 5:
     case 7:
-      r = mask(a - b, width);
-      setLazy(cpu, FLAGS_SUB, a, b, r, width);
-      return r;
+      r = a - b;
+      kind = FLAGS_SUB;
+      break;
     default:
-      r = mask(a ^ b, width);
+      r = a ^ b;
+      kind = FLAGS_LOGIC;
       break;
   }
-  setLazy(cpu, FLAGS_LOGIC, a, b, r, width);
+  r &= m;
+  cpu.fKind = kind;
+  cpu.fOp1 = a;
+  cpu.fOp2 = b;
+  cpu.fRes = r;
+  cpu.fWidth = width;
   return r;
 }
 
@@ -109,9 +119,15 @@ function opWidth(opcode: number, insn: Instruction): number {
 export function registerAlu(t: Handler[]): void {
   for (let op = 0; op < 8; op++) {
     const b = op * 8;
-    t[b] = t[b + 1] = (cpu, insn) => {
-      const w = opWidth(insn.opcode, insn);
-      aluRM(cpu, insn, op, w, cpu.getReg(insn.reg, w));
+    t[b] = (cpu, insn) => aluRM(cpu, insn, op, 8, cpu.getReg8(insn.reg));
+    t[b + 1] = (cpu, insn) => {
+      if (insn.opsize === 32 && insn.mod === 3) {
+        // The common 32-bit register form without the width plumbing.
+        const r = alu(cpu, op, cpu.regs[insn.rm]!, cpu.regs[insn.reg]!, 32);
+        if (op !== 7) cpu.regs[insn.rm] = r;
+        return;
+      }
+      aluRM(cpu, insn, op, insn.opsize, cpu.getReg(insn.reg, insn.opsize));
     };
     t[b + 2] = t[b + 3] = (cpu, insn) => {
       const w = opWidth(insn.opcode, insn);
