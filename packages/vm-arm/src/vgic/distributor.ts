@@ -96,6 +96,8 @@ export class VgicDistributor {
   readonly #edge: Uint8Array;
   /** SGI pending sources: [cpu * 16 + sgi] = bit mask of source CPU interfaces. */
   readonly #sgiSources: Uint8Array;
+  /** Interrupts pending on at least one CPU interface, so delivery scans only those. */
+  readonly #anyPending = new Set<number>();
 
   /** Creates a distributor in its reset state. */
   constructor(config: VgicDistributorConfig) {
@@ -173,12 +175,19 @@ export class VgicDistributor {
   set_pending(cpu: number, irq: number, source = cpu): void {
     if (irq < 16) this.#sgiSources[cpu * 16 + irq]! |= 1 << source;
     else this.#pending[this.#slot(cpu, irq)] = 1;
+    this.#anyPending.add(irq);
   }
 
   /** Clears the pending state of `irq` for `cpu` (SGIs: every source). */
   clear_pending(cpu: number, irq: number): void {
     if (irq < 16) this.#sgiSources[cpu * 16 + irq] = 0;
     else this.#pending[this.#slot(cpu, irq)] = 0;
+    if (irq >= 32) {
+      this.#anyPending.delete(irq);
+      return;
+    }
+    for (let c = 0; c < this.num_cpus; c++) if (this.is_pending(c, irq)) return;
+    this.#anyPending.delete(irq);
   }
 
   /** Sets or clears the active state of `irq` for `cpu`. */
@@ -201,7 +210,7 @@ export class VgicDistributor {
   /** Every interrupt deliverable to `cpu`, highest priority (lowest value) first, then by ID. */
   deliverable(cpu: number): number[] {
     const out: number[] = [];
-    for (let irq = 0; irq < this.num_irqs; irq++) if (this.is_deliverable(cpu, irq)) out.push(irq);
+    for (const irq of this.#anyPending) if (this.is_deliverable(cpu, irq)) out.push(irq);
     return out.sort((a, b) => this.priority(cpu, a) - this.priority(cpu, b) || a - b);
   }
 
@@ -378,7 +387,9 @@ export class VgicDistributor {
     }
     if (offset >= GICD_SPENDSGIR && offset < GICD_SPENDSGIR + 16) {
       const sgi = offset - GICD_SPENDSGIR;
-      this.#sgiSources[cpu * 16 + sgi]! |= byte & ((1 << this.num_cpus) - 1);
+      const sources = byte & ((1 << this.num_cpus) - 1);
+      this.#sgiSources[cpu * 16 + sgi]! |= sources;
+      if (sources !== 0) this.#anyPending.add(sgi);
       fx.deliverable_changed = true;
     }
     // Everything else (TYPER, IIDR, reserved, NSACR, ID registers) is read-only or RAZ/WI.
