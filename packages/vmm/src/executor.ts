@@ -1,0 +1,44 @@
+/**
+ * Guest execution: the kernel model's AArch64 vCPU executor, behind an optional instruction guard.
+ * The guard lets no vCPU start a slice once the virtual clock has reached the limit (and cuts
+ * the last slice to fit), so every vCPU soon blocks on a fault the parked VMM never answers.
+ */
+import type { Kernel, ThreadExecutor } from "@sel4/kernel";
+
+/** Guest instructions per second of virtual time (the executor's clock rate). */
+export const VIRTUAL_INSTRUCTIONS_PER_SECOND = 1e9;
+
+/** What the run reads from the executor. */
+export interface GuestClock {
+  /** Guest instructions executed so far (the virtual clock). */
+  instructions(): number;
+  /** True once the `--max-insns` guard stopped execution. */
+  guard_reached(): boolean;
+}
+
+/** The kernel's ARM vCPU executor as this package uses it. */
+interface ArmVcpuExecutor extends ThreadExecutor {
+  readonly stats: { readonly instructions: number };
+}
+
+type KernelWithArmVcpus = Kernel & {
+  useARMVCPUs?: (options: { instructionsPerSecond?: number }) => ArmVcpuExecutor;
+};
+
+/**
+ * Installs guest execution in `kernel`; null if this kernel model cannot execute ARM vCPUs.
+ * @param max_insns - the guard, or null
+ */
+export function installGuestExecution(kernel: Kernel, max_insns: number | null): GuestClock | null {
+  const k = kernel as KernelWithArmVcpus;
+  if (typeof k.useARMVCPUs !== "function") return null;
+  const inner = k.useARMVCPUs({ instructionsPerSecond: VIRTUAL_INSTRUCTIONS_PER_SECOND });
+  const instructions = (): number => inner.stats.instructions;
+  if (max_insns === null) return { instructions, guard_reached: () => false };
+  kernel.setExecutor({
+    canExecute: (thread) => inner.canExecute(thread) && instructions() < max_insns,
+    execute: (context, budget) =>
+      inner.execute(context, Math.max(1, Math.min(budget, max_insns - instructions()))),
+  });
+  return { instructions, guard_reached: () => instructions() >= max_insns };
+}
