@@ -3,7 +3,7 @@
 // before the check.
 import type { Sel4, seL4_BootInfo } from "@sel4/sel4";
 import { simple_default_init_bootinfo } from "@sel4/simple";
-import type { vka_t } from "@sel4/vka";
+import { vka_init_debugvka, type vka_t } from "@sel4/vka";
 import { vka_contract_checks } from "@sel4/vka/testing";
 import { describe, expect, it } from "vitest";
 import {
@@ -51,6 +51,10 @@ const allocators: Record<string, (sel4: Sel4, bi: seL4_BootInfo) => UnderTest> =
         return JSON.stringify(vka.stats()) === JSON.stringify(start);
       },
     };
+  },
+  "allocman behind vka_init_debugvka": (sel4, bi) => {
+    const inner = bootstrap_use_current_simple(simple_default_init_bootinfo(sel4, bi));
+    return { vka: vka_init_debugvka(inner), settledAsStarted: () => inner.is_pristine() };
   },
   bump: (sel4, bi) => {
     const vka = bootstrap_bump_allocator(simple_default_init_bootinfo(sel4, bi));

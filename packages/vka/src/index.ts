@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 export * from "./capops.js";
+export { vka_init_debugvka } from "./impl/debug-vka.js";
+export { vka_init_nullvka } from "./impl/null-vka.js";
 export * from "./kobject.js";
 export * from "./object.js";
 export * from "./types.js";
