@@ -97,6 +97,8 @@ export class Aarch64Cpu {
   fetchBase = 0;
   /** High half of the last 64-bit value a helper returned (the low half is the return value). */
   rhi = 0;
+  /** AttrIndx (bits 2:0) and SH (bits 4:3) of the last stage-1 walk's leaf; -1 with the MMU off. */
+  walkAttributes = -1;
   /** First loaded value of a pair (low half). */
   pairLo = 0;
   /** First loaded value of a pair (high half). */

@@ -56,6 +56,11 @@ export function enterException(
   const group = cpu.el === 0 ? 0x400 : cpu.spsel ? 0x200 : 0;
   cpu.switchMode(1, 1);
   cpu.daif = 0xf;
+  // The flags live on in SPSR_EL1; the new PSTATE starts with NZCV clear, as in QEMU.
+  cpu.nf = 0;
+  cpu.zf = 0;
+  cpu.cf = 0;
+  cpu.vf = 0;
   cpu.exclusiveArmed = false;
   const vbarLo = s[Reg.VBAR_EL1 * 2]! & ~0x7ff;
   cpu.pcLo = (vbarLo + group + vector) | 0;

@@ -32,6 +32,7 @@ export function walk(cpu: Aarch64Cpu, lo: number, hi: number, access: number, el
   const sctlr = s[Reg.SCTLR_EL1 * 2]!;
   if (!(sctlr & 1)) {
     if (hi >>> 16 !== 0) return -1 - Fsc.AddressSize;
+    cpu.walkAttributes = -1;
     return low48(lo, hi);
   }
   const tcrLo = s[Reg.TCR_EL1 * 2]!;
@@ -83,7 +84,9 @@ export function walk(cpu: Aarch64Cpu, lo: number, hi: number, access: number, el
     const writable = !readOnly;
     const wxn = (sctlr >>> 19) & 1 && writable;
     if (el === 0) {
-      if (!el0Access) return -1 - (Fsc.Permission | level);
+      // AP[1] gates EL0 data accesses only: EL0 may execute from privileged-only pages
+      // (execute-only memory) unless UXN says otherwise.
+      if (!el0Access && access !== Access.Fetch) return -1 - (Fsc.Permission | level);
       if (access === Access.Write && readOnly) return -1 - (Fsc.Permission | level);
       if (access === Access.Fetch && ((dhi >>> 22) & 1 || uxnTable || wxn)) {
         return -1 - (Fsc.Permission | level);
@@ -98,6 +101,7 @@ export function walk(cpu: Aarch64Cpu, lo: number, hi: number, access: number, el
         return -1 - (Fsc.Permission | level);
       }
     }
+    cpu.walkAttributes = ((dlo >>> 2) & 7) | (((dlo >>> 8) & 3) << 3);
     const blockSize = 2 ** (39 - 9 * level);
     const base = Math.floor(out / blockSize) * blockSize;
     return base + (va % blockSize);
@@ -289,8 +293,19 @@ export function addressTranslate(
     return;
   }
   const page = pa - (pa % 4096);
-  s[Reg.PAR_EL1 * 2] = (page % TWO32) | 0;
-  s[Reg.PAR_EL1 * 2 + 1] = Math.floor(page / TWO32);
+  // PAR_EL1: PA, memory attributes from MAIR (device nGnRnE with the MMU off), shareability,
+  // NS and the RES1 bit 11, as QEMU reports them.
+  let attr = 0;
+  let sh = 2;
+  const walked = cpu.walkAttributes;
+  if (walked >= 0) {
+    const index = walked & 7;
+    const mair = s[Reg.MAIR_EL1 * 2 + (index >= 4 ? 1 : 0)]!;
+    attr = (mair >>> (8 * (index & 3))) & 0xff;
+    sh = (attr & 0xf0) === 0 ? 2 : walked >>> 3;
+  }
+  s[Reg.PAR_EL1 * 2] = (page % TWO32) | (1 << 11) | (1 << 9) | (sh << 7);
+  s[Reg.PAR_EL1 * 2 + 1] = Math.floor(page / TWO32) | (attr << 24);
 }
 
 /** Name of an access kind as the host interface spells it. */

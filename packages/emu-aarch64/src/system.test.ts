@@ -99,7 +99,8 @@ describe("stage-1 MMU", () => {
     ram.setUint32(0x3000, word, true);
     cpu.setPc(0x3000n);
     cpu.run(1);
-    expect(cpu.getSys(Reg.PAR_EL1)).toBe(0x43000n);
+    expect(cpu.getSys(Reg.PAR_EL1) & 0xfffffffff000n).toBe(0x43000n);
+    expect(cpu.getSys(Reg.PAR_EL1) >> 56n).toBe(0xffn); // MAIR attribute 0
     cpu.setX(0, 0x40000n);
     cpu.setPc(0x3000n);
     cpu.run(1);

@@ -19,8 +19,15 @@ export interface UserRunResult {
 const RAM_SIZE = 64 * 1024 * 1024;
 const STACK_TOP = RAM_SIZE - 0x100000;
 
-/** Load the PT_LOAD segments of an ELF64 little-endian AArch64 image; returns the entry point. */
-export function loadElf(image: Uint8Array, ram: Uint8Array): { entry: number; end: number } {
+/**
+ * Load the PT_LOAD segments of an ELF64 little-endian AArch64 image into `ram`, which holds
+ * physical addresses from `base`; returns the entry point and the end of the loaded image.
+ */
+export function loadElf(
+  image: Uint8Array,
+  ram: Uint8Array,
+  base = 0,
+): { entry: number; end: number } {
   const v = new DataView(image.buffer, image.byteOffset, image.byteLength);
   if (v.getUint32(0, false) !== 0x7f454c46 || image[4] !== 2 || v.getUint16(18, true) !== 183) {
     throw new Error("not an ELF64 AArch64 image");
@@ -37,8 +44,8 @@ export function loadElf(image: Uint8Array, ram: Uint8Array): { entry: number; en
     const vaddr = Number(v.getBigUint64(ph + 16, true));
     const filesz = Number(v.getBigUint64(ph + 32, true));
     const memsz = Number(v.getBigUint64(ph + 40, true));
-    ram.set(image.subarray(offset, offset + filesz), vaddr);
-    ram.fill(0, vaddr + filesz, vaddr + memsz);
+    ram.set(image.subarray(offset, offset + filesz), vaddr - base);
+    ram.fill(0, vaddr - base + filesz, vaddr - base + memsz);
     end = Math.max(end, vaddr + memsz);
   }
   return { entry, end };
