@@ -2,25 +2,9 @@
  * The capability derivation tree, kept as seL4 keeps it (§3.6): a doubly linked list of slots in
  * depth-first order with `revocable` and `firstBadged` flags; parenthood is computed.
  */
-import type { Cap, CNode, KernelObject, TCB } from "./objects/types.js";
+import type { Cap, CNode, KernelObject, Slot, TCB } from "./objects/types.js";
 
-/** A capability slot (CTE): a cap plus its place in the derivation list. */
-export interface Slot {
-  /** The capability held (the null cap when empty). */
-  cap: Cap;
-  /** Previous node of the derivation list. */
-  prev: Slot | null;
-  /** Next node of the derivation list. */
-  next: Slot | null;
-  /** `mdbRevocable`: copies made from this cap are its children. */
-  revocable: boolean;
-  /** `mdbFirstBadged`: starts a new badge subtree. */
-  firstBadged: boolean;
-  /** The CNode or TCB that holds the slot, and the index in it (TCB slots use negative ids). */
-  readonly owner: CNode | TCB;
-  /** Index in the owner (TCB slots use negative ids). */
-  readonly index: number;
-}
+export type { Slot } from "./objects/types.js";
 
 const NULL_CAP: Cap = { type: "null" };
 

@@ -1,6 +1,6 @@
 /** Deletion, finalisation and revocation (§3.8 Delete/Revoke, §3.9). */
 import { emptySlot, isFinalCapability, isMDBParentOf, type Slot } from "./cdt.js";
-import { syscallInstructionSize } from "./faults.js";
+import { syscallInstructionSize } from "./fault-messages.js";
 import { cancelAllIPC, cancelIPC } from "./ipc/endpoint.js";
 import { cancelAllSignals, unbindNotification } from "./ipc/notification.js";
 import type { Cap, KernelObject, TCB } from "./objects/types.js";

@@ -50,3 +50,12 @@ export const fail = {
   notEnoughMemory: (bytes: number) =>
     new InvocationError(seL4_Error.NotEnoughMemory, [BigInt(bytes)]),
 };
+
+/** Error thrown when a thread's port is used while that thread is not the one running. */
+export class ThreadNotRunningError extends Error {
+  /** Creates the error. */
+  constructor(what: string) {
+    super(`${what}: this thread is not running (its program must only await its own syscalls)`);
+    this.name = "ThreadNotRunningError";
+  }
+}

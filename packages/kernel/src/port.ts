@@ -1,8 +1,8 @@
 /** The {@link Sel4ThreadPort} the kernel gives each TypeScript thread. */
 import { messageInfo, Syscall, seL4_Error } from "./abi.js";
 import { lookupSlot } from "./cspace/resolve.js";
+import { ThreadNotRunningError } from "./errors.js";
 import type { TCB } from "./objects/types.js";
-import { enterBlocking, ThreadNotRunningError } from "./runner.js";
 import type { Sel4ThreadPort, SyscallResult } from "./sel4-port.js";
 import type { KernelState } from "./state.js";
 import { handleSyscall } from "./syscall.js";
@@ -27,18 +27,33 @@ function toWord(v: bigint | number): bigint {
   );
 }
 
+/** How a port enters the kernel for a blocking system call. */
+export type BlockingEntry = (
+  k: KernelState,
+  t: TCB,
+  id: number,
+  dest: bigint,
+  info: bigint,
+  resolve: (result: SyscallResult) => void,
+) => void;
+
 /** One TypeScript thread's kernel entry (one per program run). */
 export class ThreadPort implements Sel4ThreadPort {
   readonly config: "aarch64" | "x86_64";
   private readonly k: KernelState;
   private readonly t: TCB;
   private readonly generation: number;
+  private readonly enter: BlockingEntry;
 
-  /** Creates the port of thread `t` for its program run `generation`. */
-  constructor(k: KernelState, t: TCB, generation: number) {
+  /**
+   * Creates the port of thread `t` for its program run `generation`; `enter` performs a
+   * blocking system call (the runner's, which owns scheduling).
+   */
+  constructor(k: KernelState, t: TCB, generation: number, enter: BlockingEntry) {
     this.k = k;
     this.t = t;
     this.generation = generation;
+    this.enter = enter;
     this.config = k.arch;
   }
 
@@ -102,7 +117,7 @@ export class ThreadPort implements Sel4ThreadPort {
       return Promise.reject(e);
     }
     return new Promise((resolve) =>
-      enterBlocking(
+      this.enter(
         this.k,
         this.t,
         Number.isInteger(id) ? id : 0,

@@ -5,9 +5,13 @@
 import { createSel4 } from "@sel4/sel4";
 import { suspend } from "./delete.js";
 import type { ExecutionContext, Translation } from "./executor.js";
-import { handleFault, syscallInstructionSize } from "./faults.js";
+import { syscallInstructionSize } from "./fault-messages.js";
+import { handleFault } from "./faults.js";
 import type { TCB } from "./objects/types.js";
 import { ThreadPort } from "./port.js";
+
+export { ThreadNotRunningError } from "./errors.js";
+
 import type { ThreadProgram } from "./program.js";
 import { schedule, timerTick } from "./scheduler.js";
 import type { KernelState } from "./state.js";
@@ -15,15 +19,6 @@ import { handleSyscall } from "./syscall.js";
 import { setThreadState } from "./threads/state.js";
 import { vmExit } from "./vmenter.js";
 import { findVSpaceForASID, lookupPTSlot } from "./vspace/common.js";
-
-/** Error thrown when a thread's port is used while that thread is not the one running. */
-export class ThreadNotRunningError extends Error {
-  /** Creates the error. */
-  constructor(what: string) {
-    super(`${what}: this thread is not running (its program must only await its own syscalls)`);
-    this.name = "ThreadNotRunningError";
-  }
-}
 
 /** Instruction budget of one executor slice (one timer tick). */
 const EXECUTOR_BUDGET = 100_000;
@@ -39,7 +34,7 @@ function startProgram(k: KernelState, t: TCB, fn: ThreadProgram, entry: bigint):
   const generation = (t.program?.generation ?? 0) + 1;
   t.program = { entry, pending: null, generation };
   k.executing = t;
-  const port = new ThreadPort(k, t, generation);
+  const port = new ThreadPort(k, t, generation, enterBlocking);
   const c = t.context;
   const args = k.arch === "aarch64" ? [c[3]!, c[4]!, c[5]!, c[6]!] : [c[8]!, c[7]!, c[6]!, c[5]!];
   const sp = c[k.params.spRegister]!;

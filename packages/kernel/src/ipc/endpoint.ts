@@ -1,20 +1,17 @@
 /** Endpoint IPC (§5.2, §5.3, §5.6) for the non-MCS kernel. */
-import { cteInsert, isMDBParentOf } from "../cdt.js";
-import { cteDeleteOne } from "../delete.js";
-import { handleFaultReply } from "../faults.js";
+import { cteInsert, emptySlot, type Slot } from "../cdt.js";
+import { handleFaultReply } from "../fault-messages.js";
 import type { Cap, Endpoint, TCB } from "../objects/types.js";
 import { CapRight } from "../objects/types.js";
 import { possibleSwitchTo, rescheduleRequired, tcbSchedEnqueue } from "../scheduler.js";
 import type { KernelState } from "../state.js";
 import { setThreadState } from "../threads/state.js";
 import { setSyscallResult } from "../threads/tcb.js";
+import { removeFromQueue } from "./cancel.js";
 import { completeSignal } from "./notification.js";
 import { doIPCTransfer } from "./transfer.js";
 
-function removeFromQueue(queue: TCB[], t: TCB): void {
-  const i = queue.indexOf(t);
-  if (i >= 0) queue.splice(i, 1);
-}
+export { cancelIPC } from "./cancel.js";
 
 /** `setupCallerCap`: the sender waits for a reply; a reply cap lands in the receiver's caller slot. */
 function setupCallerCap(k: KernelState, sender: TCB, receiver: TCB, canGrant: boolean): void {
@@ -22,7 +19,7 @@ function setupCallerCap(k: KernelState, sender: TCB, receiver: TCB, canGrant: bo
   const master = sender.replySlot;
   const callerSlot = receiver.callerSlot;
   // A stale reply cap in the caller slot (only if a receive path skipped deleteCallerCap) goes first.
-  if (callerSlot.cap.type !== "null") cteDeleteOne(k, callerSlot);
+  if (callerSlot.cap.type !== "null") emptySlot(callerSlot);
   cteInsert({ type: "reply", tcb: sender, master: false, canGrant }, master, callerSlot);
 }
 
@@ -108,41 +105,6 @@ export function receiveIPC(
   }
 }
 
-/** Deletes the reply cap that names `t` (the CDT child of its reply master), if any. */
-function deleteReplyCapTo(k: KernelState, t: TCB): void {
-  const master = t.replySlot;
-  const child = master.next;
-  if (child !== null && isMDBParentOf(master, child)) cteDeleteOne(k, child);
-}
-
-/** `cancelIPC` (§5.6). */
-export function cancelIPC(k: KernelState, t: TCB): void {
-  const b = t.blocking;
-  switch (t.state) {
-    case "BlockedOnSend":
-    case "BlockedOnReceive":
-      if (b && (b.kind === "send" || b.kind === "recv")) {
-        removeFromQueue(b.ep.queue, t);
-        if (b.ep.queue.length === 0) b.ep.state = "Idle";
-      }
-      setThreadState(k, t, "Inactive");
-      return;
-    case "BlockedOnNotification":
-      if (b?.kind === "notification") {
-        removeFromQueue(b.ntfn.queue, t);
-        if (b.ntfn.queue.length === 0) b.ntfn.state = "Idle";
-      }
-      setThreadState(k, t, "Inactive");
-      return;
-    case "BlockedOnReply":
-      t.pendingFault = null;
-      deleteReplyCapTo(k, t);
-      return;
-    default:
-      return;
-  }
-}
-
 /** Restarts (or, with a pending fault, stops) a thread cancelled out of an endpoint queue. */
 function restartCancelled(k: KernelState, t: TCB): void {
   if (t.pendingFault === null) {
@@ -181,21 +143,21 @@ export function doReplyTransfer(
   k: KernelState,
   sender: TCB,
   receiver: TCB,
-  slot: import("../cdt.js").Slot,
+  slot: Slot,
   grant: boolean,
 ): void {
   if (receiver.state !== "BlockedOnReply") {
-    cteDeleteOne(k, slot);
+    emptySlot(slot);
     return;
   }
   if (receiver.pendingFault === null) {
     doIPCTransfer(k, sender, null, 0n, grant, receiver);
-    cteDeleteOne(k, slot);
+    emptySlot(slot);
     setThreadState(k, receiver, "Running");
     possibleSwitchTo(k, receiver);
     return;
   }
-  cteDeleteOne(k, slot);
+  emptySlot(slot);
   const restart = handleFaultReply(k, receiver, sender);
   receiver.pendingFault = null;
   if (restart) {
@@ -213,9 +175,9 @@ export function handleReply(k: KernelState, t: TCB): void {
   if (cap.type === "reply" && !cap.master) doReplyTransfer(k, t, cap.tcb, slot, cap.canGrant);
 }
 
-/** `deleteCallerCap`. */
-export function deleteCallerCap(k: KernelState, t: TCB): void {
-  if (t.callerSlot.cap.type !== "null") cteDeleteOne(k, t.callerSlot);
+/** `deleteCallerCap`: a reply cap has no object, so deleting it only unlinks it. */
+export function deleteCallerCap(_k: KernelState, t: TCB): void {
+  if (t.callerSlot.cap.type !== "null") emptySlot(t.callerSlot);
 }
 
 /** Sets the empty-success result (label 0, length 0) of a returning invocation. */

@@ -4,7 +4,7 @@ import { possibleSwitchTo, rescheduleRequired, tcbSchedEnqueue } from "../schedu
 import type { KernelState } from "../state.js";
 import { setThreadState } from "../threads/state.js";
 import { vmNotificationExit } from "../vmenter.js";
-import { cancelIPC } from "./endpoint.js";
+import { cancelIPC } from "./cancel.js";
 
 function setBadgeRegister(k: KernelState, t: TCB, badge: bigint): void {
   t.context[k.params.capRegister] = badge;

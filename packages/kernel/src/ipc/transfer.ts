@@ -4,7 +4,7 @@ import { cteInsert, type Slot } from "../cdt.js";
 import { deriveCap } from "../cspace/derive.js";
 import { lookupSlot, lookupSlotForCNodeOp } from "../cspace/resolve.js";
 import { InvocationError } from "../errors.js";
-import { faultMessage } from "../faults.js";
+import { faultMessage } from "../fault-messages.js";
 import type { Endpoint, TCB } from "../objects/types.js";
 import type { KernelState } from "../state.js";
 import {

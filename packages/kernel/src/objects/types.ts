@@ -3,7 +3,6 @@
  * capabilities are values held in slots (CTEs) that are linked into the derivation tree.
  */
 import type { ObjectKind } from "../abi.js";
-import type { Slot } from "../cdt.js";
 
 /** Fields every memory-backed object has. */
 export interface ObjectBase {
@@ -342,3 +341,21 @@ export type RetypeKind = Exclude<ObjectKind, "untyped">;
 
 /** Rights bits. */
 export const CapRight = { Write: 1, Read: 2, Grant: 4, GrantReply: 8, All: 15 } as const;
+
+/** A capability slot (CTE): a cap plus its place in the derivation list. */
+export interface Slot {
+  /** The capability held (the null cap when empty). */
+  cap: Cap;
+  /** Previous node of the derivation list. */
+  prev: Slot | null;
+  /** Next node of the derivation list. */
+  next: Slot | null;
+  /** `mdbRevocable`: copies made from this cap are its children. */
+  revocable: boolean;
+  /** `mdbFirstBadged`: starts a new badge subtree. */
+  firstBadged: boolean;
+  /** The CNode or TCB that holds the slot, and the index in it (TCB slots use negative ids). */
+  readonly owner: CNode | TCB;
+  /** Index in the owner (TCB slots use negative ids). */
+  readonly index: number;
+}
