@@ -7,6 +7,11 @@
  * @packageDocumentation
  */
 export type { Arch } from "./abi.js";
+export {
+  ARMVCPUExecutor,
+  type ARMVCPUExecutorOptions,
+  type ARMVCPUExecutorStats,
+} from "./arch/aarch64/vcpu-executor.js";
 export type { PlatformMap } from "./boot.js";
 export type { Slot } from "./cdt.js";
 export type { ExecutionContext, ExecutorExit, ThreadExecutor, Translation } from "./executor.js";

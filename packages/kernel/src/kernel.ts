@@ -2,6 +2,7 @@
 
 import type { seL4_BootInfo as BootInfo, Sel4_AArch64, Sel4_X86_64 } from "@sel4/sel4";
 import type { Arch } from "./abi.js";
+import { ARMVCPUExecutor, type ARMVCPUExecutorOptions } from "./arch/aarch64/vcpu-executor.js";
 import { boot, type PlatformMap, platformMap } from "./boot.js";
 import type { ThreadExecutor } from "./executor.js";
 import { checkInvariants, type InvariantViolation } from "./invariants.js";
@@ -137,6 +138,19 @@ export class Kernel {
   /** Installs the executor that runs machine-code threads (the vCPU seam). */
   setExecutor(executor: ThreadExecutor | null): void {
     this.k.executor = executor;
+  }
+
+  /**
+   * Installs the AArch64 vCPU executor: threads bound to ARM VCPUs then run guest code in the
+   * AArch64 emulator when scheduled. Returns it (its `stats` give the virtual clock).
+   */
+  useARMVCPUs(options: ARMVCPUExecutorOptions = {}): ARMVCPUExecutor {
+    if (this.config.arch !== "aarch64") {
+      throw new KernelConfigError("ARM VCPUs need the aarch64 configuration");
+    }
+    const executor = new ARMVCPUExecutor(this.k, options);
+    this.k.executor = executor;
+    return executor;
   }
 
   /** Copies bytes out of physical memory (for loaders and tests). */

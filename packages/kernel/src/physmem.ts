@@ -106,6 +106,21 @@ export class PhysicalMemory {
     if (!this.contains(paddr, length)) throw new PhysicalAddressError(paddr, length);
   }
 
+  /**
+   * The host bytes backing the 4 KiB page that contains `paddr`, allocated now if untouched:
+   * for CPU emulators that cache guest pages (writes through the view are memory writes).
+   */
+  page(paddr: number): Uint8Array {
+    this.check(paddr, 1);
+    const pageNo = Math.floor(paddr / PAGE_SIZE);
+    let page = this.pages.get(pageNo);
+    if (!page) {
+      page = this.newPage(pageNo);
+      this.pages.set(pageNo, page);
+    }
+    return page;
+  }
+
   /** Copies `length` bytes starting at `paddr` out of memory. */
   read(paddr: number, length: number): Uint8Array {
     this.check(paddr, length);

@@ -51,7 +51,11 @@ export class KernelState {
   readonly threadErrors: { readonly thread: TCB; readonly error: unknown }[] = [];
   /** Resolvers waiting for the kernel to go idle. */
   readonly idleWaiters: (() => void)[] = [];
-
+  /**
+   * Bumped whenever a translation may have been removed or changed (unmap, remap, ASID
+   * deletion): vCPU executors drop their cached stage-2 translations when it moves.
+   */
+  vspaceEpoch = 0;
   /** Monotonic tick counter. */
   ticks = 0;
   readonly maxUntypedCaps = MAX_BOOTINFO_UNTYPEDS;

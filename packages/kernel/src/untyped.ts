@@ -37,7 +37,7 @@ export function createVCPU(arch: "aarch64" | "x86_64", paddr: number, sizeBits: 
     live: true,
     tcb: null,
     regs,
-    lrs: [null, null, null, null],
+    lrs: [0, 0, 0, 0],
     vppiMasked: new Set(),
     vmcs: new Map(),
     guestRegisters: new Array<bigint>(7).fill(0n),

@@ -1,14 +1,16 @@
 /** ARM and x86 VCPU objects' invocations (§8.2, §9.2) and x86 I/O ports (§9.6). */
 import { ARMLabel, X86Label } from "./abi.js";
+import {
+  GIC_NUM_LIST_REGS,
+  listRegisterIsActive,
+  pendingListRegister,
+} from "./arch/aarch64/vgic.js";
 import { cteInsert } from "./cdt.js";
 import { depthOf, lookupSlotForCNodeOp } from "./cspace/resolve.js";
 import { dissociateVCPU } from "./delete.js";
 import { fail } from "./errors.js";
 import { arg, type Invocation, type InvocationReply } from "./invocation.js";
 import type { TCB, VCPU } from "./objects/types.js";
-
-/** Number of GIC list registers (QEMU GICv2). */
-export const GIC_NUM_LIST_REGS = 4;
 /** `seL4_VCPUReg_Num`. */
 export const VCPU_REG_NUM = 24;
 /** The virtual timer PPI, the only virtualised PPI. */
@@ -57,8 +59,8 @@ export function decodeARMVCPUInvocation(inv: Invocation): InvocationReply {
       if (priority > 31) throw fail.rangeError(0, 31);
       if (group > 1) throw fail.rangeError(0, 1);
       if (index >= GIC_NUM_LIST_REGS) throw fail.rangeError(0, GIC_NUM_LIST_REGS - 1);
-      if (vcpu.lrs[index]?.active) throw fail.deleteFirst();
-      vcpu.lrs[index] = { virq, priority, group, active: false };
+      if (listRegisterIsActive(vcpu.lrs[index]!)) throw fail.deleteFirst();
+      vcpu.lrs[index] = pendingListRegister(virq, priority, group);
       return undefined;
     }
     case ARMLabel.ARMVCPUAckVPPI: {

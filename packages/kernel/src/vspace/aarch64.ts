@@ -52,6 +52,8 @@ function frameInvocation(inv: Invocation, cap: Cap & { type: "frame" }): Invocat
       if (slot.bitsLeft !== cap.obj.sizeBits) {
         throw fail.failedLookup(false, { type: "MissingCapability", bitsLeft: slot.bitsLeft });
       }
+      // A remap may lower rights: cached translations of the old entry must go.
+      if (slot.table.entries.has(slot.index)) k.vspaceEpoch++;
       slot.table.entries.set(slot.index, {
         kind: "page",
         frame: cap.obj,
@@ -115,6 +117,7 @@ function pageTableInvocation(inv: Invocation, cap: Cap & { type: "paging" }): In
       if (cap.mappedAddress !== null) {
         detachTable(cap.obj);
         clearTable(cap.obj);
+        k.vspaceEpoch++;
       }
       inv.slot.cap = { ...cap, mappedAddress: null, asid: null };
       return undefined;

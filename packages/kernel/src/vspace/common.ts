@@ -60,6 +60,7 @@ export function unmapFrameCap(k: KernelState, cap: Cap & { type: "frame" }): voi
   const e = slot.table.entries.get(slot.index);
   if (e?.kind === "page" && e.frame === cap.obj && slot.bitsLeft === cap.obj.sizeBits) {
     slot.table.entries.delete(slot.index);
+    k.vspaceEpoch++;
   }
 }
 
@@ -82,6 +83,7 @@ export function clearTable(table: PagingTable): void {
 export function deleteASID(k: KernelState, root: PagingTable): void {
   const asid = root.asid;
   if (asid === null) return;
+  k.vspaceEpoch++;
   const pool = k.asidTable[Math.floor(asid / ASID_POOL_SIZE)];
   if (pool && pool.entries.get(asid % ASID_POOL_SIZE) === root)
     pool.entries.delete(asid % ASID_POOL_SIZE);
@@ -90,6 +92,7 @@ export function deleteASID(k: KernelState, root: PagingTable): void {
 
 /** Invalidates a whole pool (`deleteASIDPool`). */
 export function deleteASIDPool(k: KernelState, pool: ASIDPool): void {
+  k.vspaceEpoch++;
   for (const root of pool.entries.values()) root.asid = null;
   pool.entries.clear();
   const index = pool.base / ASID_POOL_SIZE;

@@ -1,0 +1,413 @@
+/**
+ * ARM vCPU threads executing guest code under a test VMM written with the raw `Sel4` API: each
+ * guest exit arrives as the fault message seL4 sends, the reply resumes the guest.
+ */
+import { readFileSync } from "node:fs";
+import {
+  type Sel4_AArch64,
+  seL4_AllRights,
+  seL4_ARM_PageTableObject,
+  seL4_ARM_SmallPageObject,
+  seL4_CanRead,
+  seL4_CapInitThreadCNode,
+  seL4_DeleteFirst,
+  seL4_Fault_UnknownSyscall,
+  seL4_Fault_VCPUFault,
+  seL4_Fault_VGICMaintenance,
+  seL4_Fault_VMFault,
+  seL4_Fault_VPPIEvent,
+  seL4_VCPUReg_SCTLR,
+  seL4_VCPUReg_TPIDR_EL1,
+} from "@sel4/sel4";
+import { describe, expect, it } from "vitest";
+import type { ARMVCPUExecutorOptions } from "../src/index.js";
+import {
+  code,
+  createGuest,
+  GUEST_RAM,
+  type Guest,
+  guestRegister,
+  loadElf,
+  loadGuest,
+  type ReceivedFault,
+  receiveFault,
+  resumeGuest,
+  startGuest,
+} from "./arm-vm.js";
+import { ramUntyped, runRoot, slots } from "./helpers.js";
+
+const HVC = 0xd400_0002;
+
+/** Boots a kernel with ARM vCPUs and runs `vmm` as the root task. */
+async function withVMM(
+  options: ARMVCPUExecutorOptions,
+  vmm: (
+    sel4: Sel4_AArch64,
+    alloc: () => number,
+    ctx: Parameters<Parameters<typeof runRoot>[1]>,
+  ) => Promise<void>,
+): Promise<{ instructions: number; idleSkips: number }> {
+  let stats = { instructions: 0, idleSkips: 0 };
+  let executor: ReturnType<import("../src/index.js").Kernel["useARMVCPUs"]> | null = null;
+  await runRoot(
+    { arch: "aarch64" },
+    async (sel4, bi, kernel) => {
+      if (sel4.config !== "aarch64") throw new Error("aarch64 only");
+      await vmm(sel4, slots(bi), [sel4, bi, kernel]);
+    },
+    (k) => {
+      executor = k.useARMVCPUs(options);
+    },
+  );
+  stats = { ...executor!.stats };
+  return stats;
+}
+
+describe("guest exits become seL4 fault messages", () => {
+  it("stage-2 data aborts, HVC, WFI, SMC: exact words, and the reply resumes the guest", async () => {
+    const seen: ReceivedFault[] = [];
+    await withVMM({}, async (sel4, alloc, [, bi, kernel]) => {
+      const guest = createGuest(sel4, bi, alloc);
+      loadGuest(
+        kernel,
+        guest,
+        GUEST_RAM,
+        code([
+          0xd2a1_2001, // movz x1, #0x0900, lsl #16
+          0x5280_0d02, // mov w2, #'h'
+          0x3900_0022, // strb w2, [x1]
+          0xd280_0007, // mov x7, #0
+          HVC, // hvc #0
+          0xd503_207f, // wfi
+          0xd400_0003, // smc #0
+          0xb940_1824, // ldr w4, [x1, #0x18]
+          HVC,
+        ]),
+      );
+      startGuest(sel4, guest, GUEST_RAM);
+      const next = async () => {
+        const f = await receiveFault(sel4, guest.ep);
+        seen.push(f);
+        return f;
+      };
+      await next(); // strb: emulate the store
+      expect(guestRegister(sel4, guest, 2)).toBe(0x68n);
+      resumeGuest(sel4, guest, 4);
+      await next(); // hvc: UnknownSyscall
+      resumeGuest(sel4, guest, 4);
+      await next(); // wfi
+      resumeGuest(sel4, guest, 4);
+      await next(); // smc
+      resumeGuest(sel4, guest, 4);
+      await next(); // ldr from the UART flag register
+      resumeGuest(sel4, guest, 4, { reg: 4, value: 0x90n });
+      await next(); // hvc: the loaded value is in x4
+    });
+    const pc = (i: number) => BigInt(GUEST_RAM + 4 * i);
+    expect(seen.map((f) => f.badge)).toEqual(Array(6).fill(1n));
+    expect(seen[0]).toMatchObject({
+      label: seL4_Fault_VMFault,
+      // EC 0x24 | IL | ISV | SAS byte | SRT 2 | WnR | DFSC translation fault level 1
+      words: [pc(2), 0x0900_0000n, 0n, 0x9302_0045n],
+    });
+    expect(seen[1]!.label).toBe(seL4_Fault_UnknownSyscall);
+    expect(seen[1]!.words).toEqual([
+      0n,
+      0x0900_0000n,
+      0x68n,
+      0n,
+      0n,
+      0n,
+      0n,
+      0n,
+      pc(4),
+      0n,
+      pc(5),
+      0x3c5n,
+      0n,
+    ]);
+    expect(seen[2]).toMatchObject({ label: seL4_Fault_VCPUFault, words: [0x07e0_0000n] });
+    expect(seen[3]).toMatchObject({ label: seL4_Fault_VCPUFault, words: [0x5e00_0000n] });
+    expect(seen[4]).toMatchObject({
+      label: seL4_Fault_VMFault,
+      // load word to w4: SAS 2, SRT 4, WnR 0
+      words: [pc(7), 0x0900_0018n, 0n, 0x9384_0005n],
+    });
+    expect(seen[5]!.words.slice(0, 5)).toEqual([0n, 0x0900_0000n, 0x68n, 0n, 0x90n]);
+    expect(seen[5]!.words[8]).toBe(pc(8));
+  });
+
+  it("an unanswered HVC re-executes: the reply restarts at FaultIP", async () => {
+    const ips: bigint[] = [];
+    await withVMM({}, async (sel4, alloc, [, bi, kernel]) => {
+      const guest = createGuest(sel4, bi, alloc);
+      loadGuest(kernel, guest, GUEST_RAM, code([HVC]));
+      startGuest(sel4, guest, GUEST_RAM);
+      for (let i = 0; i < 3; i++) {
+        ips.push((await receiveFault(sel4, guest.ep)).words[8]!);
+        if (i < 2) resumeGuest(sel4, guest, 0);
+      }
+    });
+    expect(ips).toEqual(Array(3).fill(BigInt(GUEST_RAM)));
+  });
+
+  it("VCPU registers and TCB registers are the guest's EL1 and general state", async () => {
+    const seen: bigint[] = [];
+    await withVMM({}, async (sel4, alloc, [, bi, kernel]) => {
+      const guest = createGuest(sel4, bi, alloc);
+      loadGuest(
+        kernel,
+        guest,
+        GUEST_RAM,
+        code([
+          0xd538_d083, // mrs x3, tpidr_el1
+          HVC,
+          0xd518_d084, // msr tpidr_el1, x4
+          HVC,
+        ]),
+      );
+      expect(sel4.seL4_ARM_VCPU_ReadRegs(guest.vcpu, seL4_VCPUReg_SCTLR).value).toBe(0x34d5_8820n);
+      expect(sel4.seL4_ARM_VCPU_WriteRegs(guest.vcpu, seL4_VCPUReg_TPIDR_EL1, 0xabcn)).toBe(0);
+      startGuest(sel4, guest, GUEST_RAM);
+      seen.push((await receiveFault(sel4, guest.ep)).words[3]!);
+      resumeGuest(sel4, guest, 4, { reg: 4, value: 0x55n });
+      await receiveFault(sel4, guest.ep);
+      seen.push(sel4.seL4_ARM_VCPU_ReadRegs(guest.vcpu, seL4_VCPUReg_TPIDR_EL1).value);
+    });
+    expect(seen).toEqual([0xabcn, 0x55n]);
+  });
+});
+
+describe("stage 2 walks the VSpace's page tables", () => {
+  it("unmap and a read-only remap invalidate cached translations", async () => {
+    const seen: ReceivedFault[] = [];
+    const data = 0x5000_0000;
+    await withVMM({}, async (sel4, alloc, [, bi, kernel]) => {
+      const guest = createGuest(sel4, bi, alloc);
+      const ut = ramUntyped(bi, 20);
+      const [pt, frame] = [alloc(), alloc()];
+      sel4.seL4_Untyped_Retype(
+        ut,
+        seL4_ARM_PageTableObject,
+        0,
+        seL4_CapInitThreadCNode,
+        0,
+        0,
+        pt,
+        1,
+      );
+      sel4.seL4_Untyped_Retype(
+        ut,
+        seL4_ARM_SmallPageObject,
+        0,
+        seL4_CapInitThreadCNode,
+        0,
+        0,
+        frame,
+        1,
+      );
+      const vs = guest.vspace;
+      expect(sel4.seL4_ARM_PageTable_Map(pt, vs, data, 3)).toBe(0);
+      expect(sel4.seL4_ARM_Page_Map(frame, vs, data, seL4_AllRights, 3)).toBe(0);
+      kernel.writePhysical(sel4.seL4_ARM_Page_GetAddress(frame).paddr, code([0x1234]));
+      loadGuest(
+        kernel,
+        guest,
+        GUEST_RAM,
+        code([0xb940_00a3, HVC, 0xb940_00a3, HVC, 0xb900_00a3, HVC]), // ldr; hvc; ldr; hvc; str; hvc
+      );
+      const regs = sel4.seL4_TCB_ReadRegisters(guest.tcb, false, 0, 36).regs;
+      sel4.seL4_TCB_WriteRegisters(guest.tcb, false, 0, 36, { ...regs, x5: BigInt(data) });
+      startGuest(sel4, guest, GUEST_RAM);
+      seen.push(await receiveFault(sel4, guest.ep)); // hvc after the first load
+      expect(sel4.seL4_ARM_Page_Unmap(frame)).toBe(0);
+      resumeGuest(sel4, guest, 4);
+      seen.push(await receiveFault(sel4, guest.ep)); // the second load misses
+      expect(sel4.seL4_ARM_Page_Map(frame, vs, data, seL4_CanRead, 3)).toBe(0);
+      resumeGuest(sel4, guest, 0);
+      seen.push(await receiveFault(sel4, guest.ep)); // hvc after the retried load
+      resumeGuest(sel4, guest, 4);
+      seen.push(await receiveFault(sel4, guest.ep)); // the store: permission fault
+    });
+    expect(seen[0]!.words[3]).toBe(0x1234n);
+    expect(seen[1]).toMatchObject({
+      label: seL4_Fault_VMFault,
+      words: [BigInt(GUEST_RAM + 8), BigInt(data), 0n, 0x9383_0007n],
+    });
+    expect(seen[2]!.words[3]).toBe(0x1234n);
+    expect(seen[3]).toMatchObject({
+      label: seL4_Fault_VMFault,
+      words: [BigInt(GUEST_RAM + 16), BigInt(data), 0n, 0x9383_004fn],
+    });
+  });
+
+  it("an instruction fetch from an unmapped IPA is a prefetch VMFault with the IPA", async () => {
+    let fault: ReceivedFault | null = null;
+    await withVMM({}, async (sel4, alloc, [, bi]) => {
+      const guest = createGuest(sel4, bi, alloc);
+      startGuest(sel4, guest, 0x7000_0000);
+      fault = await receiveFault(sel4, guest.ep);
+    });
+    // EC 0x20 | IL | IFSC translation fault level 2 (the level-2 table exists, no entry).
+    expect(fault).toMatchObject({
+      label: seL4_Fault_VMFault,
+      words: [0x7000_0000n, 0x7000_0000n, 1n, 0x8200_0006n],
+    });
+  });
+});
+
+/** The timer guest: GICV at the GICC address, vtimer in 1000 ticks, WFI, IRQ handler EOIs. */
+function timerGuest(kernel: import("../src/index.js").Kernel, guest: Guest): void {
+  loadGuest(
+    kernel,
+    guest,
+    GUEST_RAM,
+    code([
+      0xd2a1_0021, // movz x1, #0x0801, lsl #16   (GICC)
+      0x5280_0022, // mov w2, #1
+      0xb900_0022, // str w2, [x1]                 GICC_CTLR = EnableGrp0
+      0x5280_1e02, // mov w2, #0xf0
+      0xb900_0422, // str w2, [x1, #4]             GICC_PMR = 0xf0
+      0x1000_3f60, // adr x0, vectors (+0x800)
+      0xd518_c000, // msr vbar_el1, x0
+      0xd280_7d00, // mov x0, #1000
+      0xd51b_e300, // msr cntv_tval_el0, x0
+      0xd280_0020, // mov x0, #1
+      0xd51b_e320, // msr cntv_ctl_el0, x0
+      0xd503_42ff, // msr daifclr, #2
+      0xd503_207f, // wfi
+      0x17ff_ffff, // b wfi
+    ]),
+  );
+  loadGuest(
+    kernel,
+    guest,
+    GUEST_RAM + 0xa80, // current EL with SPx, IRQ
+    code([
+      0xb940_0c23, // ldr w3, [x1, #0xc]            GICC_IAR
+      0xd280_0060, // mov x0, #3                    CNTV_CTL = ENABLE | IMASK
+      0xd51b_e320, // msr cntv_ctl_el0, x0
+      0xb900_1023, // str w3, [x1, #0x10]           GICC_EOIR
+      0xd280_0007, // mov x7, #0
+      HVC,
+    ]),
+  );
+}
+
+/** Runs the timer guest with WFI untrapped; returns the fault sequence and the executor stats. */
+async function runTimerGuest(): Promise<{
+  faults: ReceivedFault[];
+  stats: { instructions: number; idleSkips: number };
+}> {
+  const faults: ReceivedFault[] = [];
+  const stats = await withVMM({ trapWFI: false }, async (sel4, alloc, [, bi, kernel]) => {
+    const guest = createGuest(sel4, bi, alloc, { gicv: true });
+    timerGuest(kernel, guest);
+    startGuest(sel4, guest, GUEST_RAM);
+    const vppi = await receiveFault(sel4, guest.ep);
+    faults.push(vppi);
+    // Masked until AckVPPI: inject the PPI into list register 0 and resume.
+    expect(sel4.seL4_ARM_VCPU_InjectIRQ(guest.vcpu, 27, 0, 0, 0)).toBe(0);
+    resumeGuest(sel4, guest, 0);
+    const maintenance = await receiveFault(sel4, guest.ep);
+    faults.push(maintenance);
+    expect(sel4.seL4_ARM_VCPU_AckVPPI(guest.vcpu, 27)).toBe(0);
+    resumeGuest(sel4, guest, 0);
+    faults.push(await receiveFault(sel4, guest.ep));
+  });
+  return { faults, stats };
+}
+
+describe("virtual timer, vGIC and idle", () => {
+  it("timer → VPPIEvent(27); InjectIRQ + guest EOI → VGICMaintenance(0); idle time jumps", async () => {
+    const { faults, stats } = await runTimerGuest();
+    expect(faults.map((f) => [f.label, f.words[0]])).toEqual([
+      [seL4_Fault_VPPIEvent, 27n],
+      [seL4_Fault_VGICMaintenance, 0n],
+      [seL4_Fault_UnknownSyscall, 3n], // x0 = 3: the handler wrote CNTV_CTL from it
+    ]);
+    expect(faults[2]!.words[3]).toBe(27n); // x3 = the INTID the guest acknowledged
+    // 1000 counter ticks at 62.5 MHz with 1e9 instructions/s = 16000 instructions, mostly skipped.
+    expect(stats.idleSkips).toBe(1);
+    expect(stats.instructions).toBeGreaterThanOrEqual(16_000);
+    expect(stats.instructions).toBeLessThan(16_100);
+  });
+
+  it("is deterministic: the same run twice gives the same faults at the same virtual time", async () => {
+    const a = await runTimerGuest();
+    const b = await runTimerGuest();
+    expect(b).toEqual(a);
+  });
+
+  it("InjectIRQ into a list register holding an active interrupt is DeleteFirst", async () => {
+    const errors: number[] = [];
+    await withVMM({ trapWFI: false }, async (sel4, alloc, [, bi, kernel]) => {
+      const guest = createGuest(sel4, bi, alloc, { gicv: true });
+      timerGuest(kernel, guest);
+      // The handler stops right after GICC_IAR: the interrupt stays active.
+      loadGuest(kernel, guest, GUEST_RAM + 0xa84, code([0xd280_0007, HVC]));
+      startGuest(sel4, guest, GUEST_RAM);
+      await receiveFault(sel4, guest.ep); // VPPIEvent
+      errors.push(sel4.seL4_ARM_VCPU_InjectIRQ(guest.vcpu, 27, 0, 0, 0));
+      resumeGuest(sel4, guest, 0);
+      await receiveFault(sel4, guest.ep); // hvc in the handler
+      errors.push(sel4.seL4_ARM_VCPU_InjectIRQ(guest.vcpu, 28, 0, 0, 0));
+      errors.push(sel4.seL4_ARM_VCPU_InjectIRQ(guest.vcpu, 28, 0, 0, 1));
+    });
+    expect(errors).toEqual([0, seL4_DeleteFirst, 0]);
+  });
+
+  it("a WFI nothing can wake is reported as a trapped WFI instead of spinning", async () => {
+    let fault: ReceivedFault | null = null;
+    await withVMM({ trapWFI: false }, async (sel4, alloc, [, bi, kernel]) => {
+      const guest = createGuest(sel4, bi, alloc);
+      loadGuest(kernel, guest, GUEST_RAM, code([0xd503_207f]));
+      startGuest(sel4, guest, GUEST_RAM);
+      fault = await receiveFault(sel4, guest.ep);
+    });
+    expect(fault).toMatchObject({ label: seL4_Fault_VCPUFault, words: [0x07e0_0000n] });
+  });
+});
+
+describe("guests from @sel4/guests", () => {
+  it("hello prints its line through UART faults emulated by the VMM", async () => {
+    const elf = new Uint8Array(
+      readFileSync(new URL("../../guests/aarch64/virt/bin/hello", import.meta.url)),
+    );
+    let out = "";
+    let poweroff = 0n;
+    await withVMM({}, async (sel4, alloc, [, bi, kernel]) => {
+      const guest = createGuest(sel4, bi, alloc);
+      startGuest(sel4, guest, loadElf(kernel, guest, elf));
+      for (let n = 0; n < 10_000; n++) {
+        const f = await receiveFault(sel4, guest.ep);
+        if (f.label === seL4_Fault_VMFault) {
+          const [, addr, , fsr] = f.words as [bigint, bigint, bigint, bigint];
+          expect(fsr & (1n << 24n)).toBe(1n << 24n); // ISV: the VMM can emulate without decoding
+          const srt = Number((fsr >> 16n) & 31n);
+          if ((fsr >> 6n) & 1n) {
+            if (addr === 0x0900_0000n)
+              out += String.fromCharCode(Number(guestRegister(sel4, guest, srt) & 0xffn));
+            resumeGuest(sel4, guest, 4);
+          } else {
+            resumeGuest(sel4, guest, 4, { reg: srt, value: addr === 0x0900_0018n ? 0x90n : 0n });
+          }
+          continue;
+        }
+        // PSCI over HVC (UnknownSyscall, x0 in MR0) or SMC (VCPUFault, x0 in the registers).
+        const x0 =
+          f.label === seL4_Fault_UnknownSyscall ? f.words[0]! : guestRegister(sel4, guest, 0);
+        if (x0 === 0x8400_0008n) {
+          poweroff = x0;
+          return;
+        }
+        resumeGuest(sel4, guest, 4, {
+          reg: 0,
+          value: x0 === 0x8400_0000n ? 0x10002n : -1n & 0xffff_ffff_ffff_ffffn,
+        });
+      }
+    });
+    expect(out.replace(/\r/g, "")).toBe("Hello from a bare-metal AArch64 guest!\n");
+    expect(poweroff).toBe(0x8400_0008n);
+  });
+});
