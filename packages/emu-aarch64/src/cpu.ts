@@ -59,7 +59,7 @@ export class Aarch64Cpu {
   el = 1;
   /** PSTATE.SPSel. */
   spsel = 1;
-  /** PSTATE.{D,A,I,F} as a 4-bit value (D = 8, A = 4, I = 2, F = 1). */
+  /** PSTATE.D, A, I and F as a 4-bit value (D = 8, A = 4, I = 2, F = 1). */
   daif = 0xf;
   /** Stored system registers as (low, high) pairs, indexed by {@link Reg}. */
   readonly sys = new Int32Array(REG_COUNT * 2);
