@@ -10,6 +10,9 @@ import {
   seL4_NoError,
   type seL4_UserContext_aarch64,
   seL4_VCPUReg_SCTLR,
+  seL4_VCPUReg_TCR,
+  seL4_VCPUReg_TTBR0,
+  seL4_VCPUReg_TTBR1,
   type seL4_Word,
   wordFromCNodeCapData,
 } from "@sel4/sel4";
@@ -42,6 +45,7 @@ import {
 import { handle_vcpu_exit, smc_handle_with_psci } from "./exits.js";
 import { ArmGuestVspace, type HostFrameAccess } from "./guest-vspace.js";
 import { PSCI_INTERNAL_FAILURE, PSCI_SUCCESS, type PsciPlatform } from "./psci.js";
+import { stage1_translate } from "./stage1.js";
 import {
   VM_CSPACE_SIZE_BITS,
   VM_MAX_VCPUS,
@@ -226,21 +230,37 @@ export class ArmVm implements VmArch, ArmVmState {
     }
   }
 
-  /** Reads the instruction word at guest virtual address `va` (MMU off: VA = IPA). */
-  fetch_instruction(vcpu: vm_vcpu_t, va: bigint): number | null {
-    const sctlr = this.sel4.seL4_ARM_VCPU_ReadRegs(vcpu.vcpu.cptr, seL4_VCPUReg_SCTLR);
-    if (sctlr.error !== seL4_NoError || (sctlr.value & 1n) !== 0n) return null; // stage-1 walk: not yet
-    const ipa = Number(va & 0xff_ffff_ffffn);
-    if (ipa % 4 !== 0) return null;
+  /** Reads `bytes` (4 or 8) little-endian at guest-physical `ipa` from guest RAM, or null. */
+  #readGuest(ipa: number, bytes: number): bigint | null {
+    if (!Number.isSafeInteger(ipa) || ipa < 0 || ipa % bytes !== 0) return null;
     const page = ipa - (ipa % 0x1000);
-    let word: number | null = null;
-    this.vm.mem.vm_vspace.access_page(page, (bytes) => {
-      const o = ipa - page;
-      word =
-        (bytes[o]! | (bytes[o + 1]! << 8) | (bytes[o + 2]! << 16) | (bytes[o + 3]! << 24)) >>> 0;
+    let value: bigint | null = null;
+    this.vm.mem.vm_vspace.access_page(page, (b) => {
+      let v = 0n;
+      for (let i = bytes - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[ipa - page + i]!);
+      value = v;
       return 0;
     });
-    return word;
+    return value;
+  }
+
+  /** Reads the instruction word at guest virtual address `va`, through the guest's stage 1. */
+  fetch_instruction(vcpu: vm_vcpu_t, va: bigint): number | null {
+    const reg = (r: number) => {
+      const x = this.sel4.seL4_ARM_VCPU_ReadRegs(vcpu.vcpu.cptr, r);
+      return x.error === seL4_NoError ? x.value : null;
+    };
+    const [sctlr, tcr, ttbr0, ttbr1] = [
+      seL4_VCPUReg_SCTLR,
+      seL4_VCPUReg_TCR,
+      seL4_VCPUReg_TTBR0,
+      seL4_VCPUReg_TTBR1,
+    ].map(reg);
+    if (sctlr == null || tcr == null || ttbr0 == null || ttbr1 == null) return null;
+    const ipa = stage1_translate({ sctlr, tcr, ttbr0, ttbr1 }, va, (a) => this.#readGuest(a, 8));
+    if (ipa === null) return null;
+    const word = this.#readGuest(ipa, 4);
+    return word === null ? null : Number(word);
   }
 
   /** Wakes `vcpu` from WFI if an interrupt waits in its list registers. */

@@ -15,6 +15,7 @@ export * from "./guest-vspace.js";
 export * from "./linux.js";
 export * from "./psci.js";
 export * from "./smc.js";
+export * from "./stage1.js";
 export * from "./syndrome.js";
 export * from "./vcpu.js";
 export * from "./vgic/distributor.js";

@@ -9,6 +9,9 @@ import {
   seL4_CapInitThreadCNode,
   seL4_MessageInfo_new,
   seL4_NoError,
+  seL4_VCPUReg_SCTLR,
+  seL4_VCPUReg_TCR,
+  seL4_VCPUReg_TTBR0,
   seL4_VCPUReg_VMPIDR_EL2,
 } from "@sel4/sel4";
 import { vka_alloc_endpoint, type vka_t } from "@sel4/vka";
@@ -43,6 +46,7 @@ import {
   vm_arm_arch,
   vm_get_arm_vcpu_reg,
   vm_get_thread_context,
+  vm_set_arm_vcpu_reg,
   vm_set_thread_context,
 } from "../src/index.js";
 import { inRootTask, kernelVka, modelHostAccess, rootSimple, spawnThread } from "./kernel-env.js";
@@ -127,6 +131,38 @@ describe("guest RAM on the kernel model", () => {
       const back = new Uint8Array(data.length);
       expect(vm_ram_touch(vm, 0x401f_f000, back.length, vm_guest_ram_read_callback, back)).toBe(0);
       expect(back).toEqual(data);
+    });
+  });
+});
+
+describe("instruction fetch for ISV=0 aborts on the kernel model", () => {
+  it("reads the faulting instruction from guest RAM, through the guest's stage 1 when its MMU is on", async () => {
+    await inRootTask(async (...env) => {
+      const vm = newVm(env);
+      const vcpu = vm_create_vcpu(vm, 100)!;
+      expect(vm_ram_register_at(vm, 0x4000_0000, 0x20_0000, false)).toBe(0);
+      const put = (gpa: number, bytes: Uint8Array) =>
+        expect(vm_ram_touch(vm, gpa, bytes.length, vm_guest_ram_write_callback, bytes)).toBe(0);
+      const le = (v: bigint, n: number) =>
+        Uint8Array.from({ length: n }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn));
+      put(0x4001_0010, le(0xa9bf_7bfdn, 4)); // stp x29, x30, [sp, #-16]!
+      const arm = vm_arm(vm);
+      expect(vm_get_arm_vcpu_reg(vcpu, seL4_VCPUReg_SCTLR)! & 1n).toBe(0n);
+      expect(arm.fetch_instruction(vcpu, 0x4001_0010n)).toBe(0xa9bf_7bfd);
+      expect(arm.fetch_instruction(vcpu, 0x4001_0012n)).toBeNull(); // misaligned
+      expect(arm.fetch_instruction(vcpu, 0x5000_0000n)).toBeNull(); // not RAM
+      // MMU on, 39-bit TTBR0: L1 table at 0x4000_0000 -> L2 at 0x4000_1000 -> L3 at 0x4000_2000,
+      // VA 0x0000_0000_1234_5010 -> page 0x4001_0000.
+      const va = 0x1234_5010n;
+      put(0x4000_0000 + Number((va >> 30n) & 0x1ffn) * 8, le(0x4000_1003n, 8));
+      put(0x4000_1000 + Number((va >> 21n) & 0x1ffn) * 8, le(0x4000_2003n, 8));
+      put(0x4000_2000 + Number((va >> 12n) & 0x1ffn) * 8, le(0x4001_0403n, 8));
+      expect(vm_set_arm_vcpu_reg(vcpu, seL4_VCPUReg_TCR, 25n)).toBe(0);
+      expect(vm_set_arm_vcpu_reg(vcpu, seL4_VCPUReg_TTBR0, 0x4000_0000n)).toBe(0);
+      const sctlr = vm_get_arm_vcpu_reg(vcpu, seL4_VCPUReg_SCTLR)!;
+      expect(vm_set_arm_vcpu_reg(vcpu, seL4_VCPUReg_SCTLR, sctlr | 1n)).toBe(0);
+      expect(arm.fetch_instruction(vcpu, va)).toBe(0xa9bf_7bfd);
+      expect(arm.fetch_instruction(vcpu, va + 0x1000n)).toBeNull(); // no page there
     });
   });
 });
