@@ -41,6 +41,8 @@ export function suspend(k: KernelState, t: TCB): void {
 /** Dissociates a VCPU from its TCB (both directions). */
 export function dissociateVCPU(t: TCB | null): void {
   if (t === null || t.vcpu === null) return;
+  // seL4 re-sanitises a former ARM vCPU thread's SPSR as a native thread's: EL0t, DAIF = 0b0101.
+  if (t.vcpu.arch === "aarch64") t.context[2] = (t.context[2]! & 0xf000_0000n) | 0x140n;
   t.vcpu.tcb = null;
   t.vcpu = null;
 }

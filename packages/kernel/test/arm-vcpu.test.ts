@@ -411,3 +411,59 @@ describe("guests from @sel4/guests", () => {
     expect(poweroff).toBe(0x8400_0008n);
   });
 });
+
+describe("several vCPU threads", () => {
+  it("share the core in instruction-budget time slices, deterministically", async () => {
+    const spin = code([
+      0xd280_0003, // mov x3, #0
+      0xd288_4805, // movz x5, #0x4240
+      0xf2a0_01e5, // movk x5, #0xf, lsl #16      (1,000,000 iterations of 3 instructions)
+      0x9100_0463, // add x3, x3, #1
+      0xeb05_007f, // cmp x3, x5
+      0x54ff_ffc1, // b.ne add
+      0xd53b_e044, // mrs x4, cntvct_el0
+      0xd280_0007, // mov x7, #0
+      HVC,
+    ]);
+    const run = async () => {
+      const done: { badge: bigint; counter: bigint }[] = [];
+      const stats = await withVMM({}, async (sel4, alloc, [, bi, kernel]) => {
+        const a = createGuest(sel4, bi, alloc, { badge: 1n, ramFrames: 1 });
+        const b = createGuest(sel4, bi, alloc, { badge: 2n, ep: a.ep, ramFrames: 1 });
+        loadGuest(kernel, a, GUEST_RAM, spin);
+        loadGuest(kernel, b, GUEST_RAM, spin);
+        startGuest(sel4, a, GUEST_RAM);
+        startGuest(sel4, b, GUEST_RAM);
+        for (let i = 0; i < 2; i++) {
+          const f = await receiveFault(sel4, a.ep);
+          expect(f.label).toBe(seL4_Fault_UnknownSyscall);
+          done.push({ badge: f.badge, counter: f.words[4]! });
+        }
+      });
+      return { done, stats };
+    };
+    const first = await run();
+    // 62.5 MHz counter at 1e9 instructions/s: 16 instructions per tick. Run back to back, the
+    // first to finish would be done at 3M instructions; in 500k-instruction turns both end late.
+    const ends = first.done.map((d) => Number(d.counter) * 16);
+    expect(first.done.map((d) => d.badge).sort()).toEqual([1n, 2n]);
+    expect(Math.min(...ends)).toBeGreaterThan(5_000_000);
+    expect(Math.max(...ends)).toBeLessThanOrEqual(6_000_100);
+    expect(first.stats.instructions).toBeGreaterThanOrEqual(6_000_000);
+    expect(await run()).toEqual(first);
+  });
+
+  it("rebinding a VCPU re-sanitises the old thread's SPSR to user mode", async () => {
+    const spsr: bigint[] = [];
+    await withVMM({}, async (sel4, alloc, [, bi]) => {
+      const a = createGuest(sel4, bi, alloc, { ramFrames: 1 });
+      const b = createGuest(sel4, bi, alloc, { ep: a.ep, ramFrames: 1 });
+      const regs = sel4.seL4_TCB_ReadRegisters(a.tcb, false, 0, 36).regs;
+      sel4.seL4_TCB_WriteRegisters(a.tcb, false, 0, 36, { ...regs, spsr: 0x6000_03c5n });
+      spsr.push(sel4.seL4_TCB_ReadRegisters(a.tcb, false, 0, 36).regs.spsr);
+      expect(sel4.seL4_ARM_VCPU_SetTCB(b.vcpu, a.tcb)).toBe(0);
+      spsr.push(sel4.seL4_TCB_ReadRegisters(a.tcb, false, 0, 36).regs.spsr);
+    });
+    expect(spsr).toEqual([0x6000_03c5n, 0x6000_0140n]);
+  });
+});

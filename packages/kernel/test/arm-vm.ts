@@ -66,7 +66,7 @@ export function createGuest(
   alloc: () => number,
   opts: GuestOptions = {},
 ): Guest {
-  const ut = ramUntyped(bi, 23);
+  const ut = ramUntyped(bi, 24);
   const retype = (type: number, bits: number) => {
     const slot = alloc();
     ok(sel4.seL4_Untyped_Retype(ut, type, bits, root, 0, 0, slot, 1), `retype ${type}`);
