@@ -7,11 +7,12 @@
  * @packageDocumentation
  */
 export type { Arch } from "./abi.js";
-export {
-  ARMVCPUExecutor,
-  type ARMVCPUExecutorOptions,
-  type ARMVCPUExecutorStats,
+export type {
+  ARMVCPUExecution,
+  ARMVCPUExecutorOptions,
+  ARMVCPUExecutorStats,
 } from "./arch/aarch64/vcpu-executor.js";
+export { X86VcpuExecutor } from "./arch/x86_64/vcpu-executor.js";
 export type { PlatformMap } from "./boot.js";
 export type { Slot } from "./cdt.js";
 export type { ExecutionContext, ExecutorExit, ThreadExecutor, Translation } from "./executor.js";
