@@ -209,9 +209,12 @@ export async function runGuest(options: RunOptions, io: RunIo): Promise<RunResul
         hooks: {
           before_wait: host_turn,
           received: (r) => {
+            // Past the guard, vCPUs fault at their pc because nothing may execute them: not exits.
+            if (quit || clock.guard_reached()) return false;
             const exit = classifyExit(sel4 as Sel4_AArch64, r.info, r.sender);
             counter.add(exit.kind);
             if (options.trace_exits) io.stderr.write(`${formatExit(counter.total, exit)}\n`);
+            return true;
           },
         },
       });

@@ -14,19 +14,21 @@ export interface VmmThreadHooks {
    * receives and drops every message, so the vCPUs stay blocked and the kernel falls idle.
    */
   before_wait(): Promise<boolean> | boolean;
-  /** Called with each message received, while its message registers are readable. */
-  received(result: seL4_RecvResult): void;
+  /**
+   * Called with each message received, while its message registers are readable. Return false
+   * to keep it from `vm_run` and park the VMM (a message caused by the run being stopped).
+   */
+  received(result: seL4_RecvResult): boolean;
 }
 
 /** `sel4` with {@link VmmThreadHooks} around `seL4_Recv`. */
 export function vmmThreadSel4(sel4: Sel4_AArch64, hooks: VmmThreadHooks): Sel4_AArch64 {
   const recv = async (src: number): Promise<seL4_RecvResult> => {
-    if (!(await hooks.before_wait())) {
-      for (;;) await sel4.seL4_Recv(src);
+    if (await hooks.before_wait()) {
+      const result = await sel4.seL4_Recv(src);
+      if (hooks.received(result)) return result;
     }
-    const result = await sel4.seL4_Recv(src);
-    hooks.received(result);
-    return result;
+    for (;;) await sel4.seL4_Recv(src);
   };
   const bound = new Map<PropertyKey, unknown>();
   return new Proxy(sel4, {
