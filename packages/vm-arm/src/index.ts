@@ -20,4 +20,5 @@ export * from "./syndrome.js";
 export * from "./vcpu.js";
 export * from "./vgic/distributor.js";
 export * from "./vgic/vgic-v2.js";
+export * from "./vtimer.js";
 export * from "./wfi.js";

@@ -40,12 +40,15 @@ import {
 import { describe, expect, it } from "vitest";
 import {
   type ArmGuestVspace,
+  create_vmm_plat_vcpu,
+  VIRTUAL_TIMER_IRQ,
   VM_VCPU_BADGE_FLAG,
   vcpu_set_bootargs,
   vm_arm,
   vm_arm_arch,
   vm_get_arm_vcpu_reg,
   vm_get_thread_context,
+  vm_register_vtimer,
   vm_set_arm_vcpu_reg,
   vm_set_thread_context,
 } from "../src/index.js";
@@ -291,6 +294,27 @@ describe("vGIC on the kernel model", () => {
       expect(gic.num_list_regs).toBe(4);
       expect(gic.list_registers(0)).toEqual([40, 41, 42, 43]);
       expect(vm_inject_irq(vcpu, 47)).toBe(-1); // not registered
+    });
+  });
+});
+
+describe("virtual timer on the kernel model", () => {
+  it("create_vmm_plat_vcpu registers PPI 27; its EOI acks the VPPI in the kernel", async () => {
+    await inRootTask(async (...env) => {
+      const vm = newVm(env);
+      expect(create_vmm_plat_vcpu(vm, 100)).toBeNull(); // no vGIC yet
+      expect(vm_create_default_irq_controller(vm)).toBe(0);
+      const vcpu = create_vmm_plat_vcpu(vm, 100)!;
+      expect(vm_register_vtimer(vcpu)).toBe(-1);
+      const gic = vm_arm(vm).vgic!;
+      gic.dist_access(vcpu.vcpu_id, 0, 4, true, 1n);
+      gic.dist_access(vcpu.vcpu_id, 0x100, 4, true, 1n << 27n);
+      expect(vm_inject_irq(vcpu, VIRTUAL_TIMER_IRQ)).toBe(0);
+      expect(gic.list_registers(vcpu.vcpu_id)).toEqual([27]);
+      vm_arm(vm).last_error = null;
+      expect(gic.maintenance(vcpu.vcpu_id, 0)).toBe(0);
+      expect(vm_arm(vm).last_error).toBeNull(); // AckVPPI(27) accepted by the kernel
+      expect(gic.list_registers(vcpu.vcpu_id)).toEqual([null]);
     });
   });
 });
