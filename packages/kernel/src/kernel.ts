@@ -2,7 +2,11 @@
 
 import type { seL4_BootInfo as BootInfo, Sel4_AArch64, Sel4_X86_64 } from "@sel4/sel4";
 import type { Arch } from "./abi.js";
-import { ARMVCPUExecutor, type ARMVCPUExecutorOptions } from "./arch/aarch64/vcpu-executor.js";
+import {
+  type ARMVCPUExecution,
+  ARMVCPUExecutor,
+  type ARMVCPUExecutorOptions,
+} from "./arch/aarch64/vcpu-executor.js";
 import { boot, type PlatformMap, platformMap } from "./boot.js";
 import type { ThreadExecutor } from "./executor.js";
 import { checkInvariants, type InvariantViolation } from "./invariants.js";
@@ -144,7 +148,7 @@ export class Kernel {
    * Installs the AArch64 vCPU executor: threads bound to ARM VCPUs then run guest code in the
    * AArch64 emulator when scheduled. Returns it (its `stats` give the virtual clock).
    */
-  useARMVCPUs(options: ARMVCPUExecutorOptions = {}): ARMVCPUExecutor {
+  useARMVCPUs(options: ARMVCPUExecutorOptions = {}): ARMVCPUExecution {
     if (this.config.arch !== "aarch64") {
       throw new KernelConfigError("ARM VCPUs need the aarch64 configuration");
     }

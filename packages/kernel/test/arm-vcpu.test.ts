@@ -20,7 +20,7 @@ import {
   seL4_VCPUReg_TPIDR_EL1,
 } from "@sel4/sel4";
 import { describe, expect, it } from "vitest";
-import type { ARMVCPUExecutorOptions } from "../src/index.js";
+import type { ARMVCPUExecution, ARMVCPUExecutorOptions } from "../src/index.js";
 import {
   code,
   createGuest,
@@ -48,7 +48,7 @@ async function withVMM(
   ) => Promise<void>,
 ): Promise<{ instructions: number; idleSkips: number }> {
   let stats = { instructions: 0, idleSkips: 0 };
-  let executor: ReturnType<import("../src/index.js").Kernel["useARMVCPUs"]> | null = null;
+  let executor: ARMVCPUExecution | null = null;
   await runRoot(
     { arch: "aarch64" },
     async (sel4, bi, kernel) => {

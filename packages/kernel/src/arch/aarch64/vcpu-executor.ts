@@ -10,14 +10,14 @@
  * deterministic. With WFI traps disabled a guest may sleep in WFI; when every runnable vCPU
  * sleeps, the clock jumps to the next timer event instead of spinning.
  */
-import { Aarch64Cpu, Hcr, IrqLine } from "@sel4/emu-aarch64";
+import { Aarch64Cpu, Hcr, IrqLine, Reg } from "@sel4/emu-aarch64";
 import type { ExecutionContext, ExecutorExit, ThreadExecutor } from "../../executor.js";
 import type { Fault, PagingTable, TCB, VCPU } from "../../objects/types.js";
 import { isRunnable } from "../../scheduler.js";
 import type { KernelState } from "../../state.js";
 import { findVSpaceForASID } from "../../vspace/common.js";
 import { Stage2Memory } from "./stage2.js";
-import { loadVCPUState, saveVCPUState } from "./vcpu-state.js";
+import { loadVCPUState, RegisterMirror, saveVCPUState } from "./vcpu-state.js";
 import { takeEOIMaintenance } from "./vgic.js";
 
 /** Options of the AArch64 vCPU executor. */
@@ -48,6 +48,8 @@ interface VCPUMachine {
   readonly vcpu: VCPU;
   readonly cpu: Aarch64Cpu;
   readonly memory: Stage2Memory;
+  /** Register values last moved between the CPU and the kernel objects. */
+  readonly mirror: RegisterMirror;
   /** In an untrapped WFI with nothing pending: not run until an interrupt is pending. */
   sleeping: boolean;
 }
@@ -60,8 +62,14 @@ export interface ARMVCPUExecutorStats {
   readonly idleSkips: number;
 }
 
+/** The installed AArch64 vCPU executor, as `Kernel.useARMVCPUs` returns it. */
+export interface ARMVCPUExecution extends ThreadExecutor {
+  /** The virtual clock and idle statistics. */
+  readonly stats: ARMVCPUExecutorStats;
+}
+
 /** Runs threads bound to AArch64 VCPUs in the AArch64 emulator. */
-export class ARMVCPUExecutor implements ThreadExecutor {
+export class ARMVCPUExecutor implements ARMVCPUExecution {
   private readonly machines = new Map<VCPU, VCPUMachine>();
   private readonly trapWFI: boolean;
   private readonly frequency: number;
@@ -96,7 +104,7 @@ export class ARMVCPUExecutor implements ThreadExecutor {
     const vcpu = t.vcpu!;
     const m = this.machine(vcpu);
     const cpu = m.cpu;
-    const sysChanged = loadVCPUState(cpu, t, vcpu);
+    const sysChanged = loadVCPUState(cpu, m.mirror, t, vcpu);
     const staleStage2 = m.memory.isStale(this.vspaceRoot(t));
     if (sysChanged || staleStage2) cpu.systemChanged();
     cpu.instret = this.clock;
@@ -104,7 +112,7 @@ export class ARMVCPUExecutor implements ThreadExecutor {
       return this.runSlice(m, budget);
     } finally {
       this.clock = Math.max(this.clock, cpu.instret);
-      saveVCPUState(cpu, t, vcpu);
+      saveVCPUState(cpu, m.mirror, t, vcpu);
     }
   }
 
@@ -120,10 +128,10 @@ export class ARMVCPUExecutor implements ThreadExecutor {
       });
       const traps = this.trapWFI ? Hcr.TWI | Hcr.TWE : 0;
       const hcr = Hcr.VM | Hcr.AMO | Hcr.IMO | Hcr.FMO | Hcr.TSC | traps | HCR_RW;
-      cpu.sys[31 * 2] = hcr | 0; // HCR_EL2 (Reg.HCR_EL2)
+      cpu.sys[Reg.HCR_EL2 * 2] = hcr | 0;
       cpu.gic.hcr = 1; // GICH_HCR.En, as seL4 enables the virtual interface
       cpu.systemChanged();
-      m = { vcpu, cpu, memory, sleeping: false };
+      m = { vcpu, cpu, memory, mirror: new RegisterMirror(), sleeping: false };
       this.machines.set(vcpu, m);
     }
     return m;
