@@ -370,6 +370,48 @@ describe("VM exits", () => {
     expect(m.cpu.readVmcs(F.CONTROL_ENTRY_INTERRUPTION_INFO) >>> 31).toBe(0);
   });
 
+  it("I/O bitmap: clear ports pass through to the host callbacks, set ports exit", () => {
+    const base = createFlatMemory(1 << 22);
+    const written: number[] = [];
+    const memory: GuestPhysicalMemory = {
+      ...base,
+      portIn: (port, size) => (port === 0x61 && size === 1 ? 0x20 : 0),
+      portOut: (port, size, value) => written.push(port, size, value),
+    };
+    const m = systemMachine(memory);
+    m.load(
+      0x1000,
+      "mov $0x55, %al\n out %al, $0x80\n in $0x61, %al\n mov %al, %bl\n mov $0x3f8, %dx\n out %al, %dx",
+    );
+    const bitmap = new Uint8Array(8192);
+    bitmap[0x3f8 >> 3] = 1 << (0x3f8 & 7);
+    m.cpu.setIoBitmap(bitmap);
+    m.cpu.writeVmcs(F.CONTROL_PRIMARY_PROCESSOR_CONTROLS, PrimaryControl.USE_IO_BITMAPS);
+    const exit = m.cpu.run(100);
+    expect(written).toEqual([0x80, 1, 0x55]);
+    expect(m.cpu.getRegister(3) & 0xff).toBe(0x20);
+    expect(exit).toMatchObject({ reason: ExitReason.IO_INSTRUCTION, qualification: 0x3f80000 });
+  });
+
+  it("HLT without HLT exiting waits in the HLT activity state until an event is injected", () => {
+    const m = systemMachine();
+    m.load(0x1000, "hlt\n mov $7, %eax\n hlt");
+    m.load(0x2000, "mov $9, %ecx\n iret");
+    m.gate(0x30, 0x2000);
+    expect(m.cpu.run(50).reason).toBe(ExitReason.VMX_TIMER);
+    expect(m.cpu.readVmcs(F.GUEST_ACTIVITY)).toBe(1);
+    expect(m.cpu.readVmcs(F.GUEST_RIP)).toBe(0x1001);
+    m.cpu.writeVmcs(F.CONTROL_ENTRY_INTERRUPTION_INFO, 0x80000030);
+    runToHlt(m.cpu);
+    expect([m.cpu.getRegister(1), m.cpu.getRegister(0)]).toEqual([9, 7]);
+  });
+
+  it("unknown or read-only VMCS fields are a RangeError, not a silent no-op", () => {
+    const m = systemMachine();
+    expect(() => m.cpu.readVmcs(0x1234)).toThrow(RangeError);
+    expect(() => m.cpu.writeVmcs(F.DATA_EXIT_REASON, 1)).toThrow(RangeError);
+  });
+
   it("exception bitmap: an intercepted #UD exits with its interruption information", () => {
     const m = systemMachine();
     m.load(0x1000, "nop\n ud2");

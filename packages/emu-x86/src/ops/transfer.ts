@@ -31,9 +31,20 @@ function loadFarPointer(cpu: CpuCore, insn: Instruction, seg: number): void {
 /** Registers the handlers of this group. */
 export function registerTransfer(t: Handler[]): void {
   t[0x88] = (cpu, insn) => cpu.writeRM(insn, 8, cpu.getReg8(insn.reg));
-  t[0x89] = (cpu, insn) => cpu.writeRM(insn, insn.opsize, cpu.regs[insn.reg]!);
+  t[0x89] = (cpu, insn) => {
+    if (insn.opsize === 32) {
+      // The most frequent instruction: no width dispatch.
+      if (insn.mod === 3) cpu.regs[insn.rm] = cpu.regs[insn.reg]!;
+      else cpu.write32(cpu.effectiveAddress(insn), cpu.regs[insn.reg]!);
+    } else cpu.writeRM(insn, 16, cpu.regs[insn.reg]!);
+  };
   t[0x8a] = (cpu, insn) => cpu.setReg8(insn.reg, cpu.readRM(insn, 8));
-  t[0x8b] = (cpu, insn) => cpu.setReg(insn.reg, insn.opsize, cpu.readRM(insn, insn.opsize));
+  t[0x8b] = (cpu, insn) => {
+    if (insn.opsize === 32) {
+      cpu.regs[insn.reg] =
+        insn.mod === 3 ? cpu.regs[insn.rm]! : cpu.read32(cpu.effectiveAddress(insn));
+    } else cpu.setReg(insn.reg, 16, cpu.readRM(insn, 16));
+  };
   t[0x8c] = (cpu, insn) => {
     if (insn.reg > 5) undefinedOpcode();
     const sel = cpu.segSel[insn.reg]!;
