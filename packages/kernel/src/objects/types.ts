@@ -139,6 +139,11 @@ export interface TCB extends ObjectBase {
   program: ThreadProgramState | null;
   /** Machine-code threads: in a syscall entered at pc (pc = FaultIP; NextIP = pc + size). */
   executorSyscall: boolean;
+  /**
+   * Memo of the IPC buffer lookup, valid while the buffer slot holds the same cap value and the
+   * buffer address is unchanged (caps are replaced, never mutated, when they change).
+   */
+  ipcBufferMemo: IPCBufferMemo | null;
 }
 
 /** Endpoint (§5.2). */
@@ -240,8 +245,9 @@ export interface VCPU extends ObjectBase {
   tcb: TCB | null;
   /** ARM: the 24 `seL4_VCPUReg` values. */
   readonly regs: bigint[];
-  /** ARM: the GICH_LR words of the list registers (0 = empty), as seL4's `vgic.lr[]`. */
-  readonly lrs: number[];
+  /** ARM: list registers (pending/active interrupt per index), null when empty. */
+  readonly lrs: ({ virq: number; priority: number; group: number; active: boolean } | null)[];
+
   /** ARM: virtual PPIs masked until AckVPPI. */
   readonly vppiMasked: Set<number>;
   /** x86: VMCS fields by encoding. */
@@ -357,4 +363,16 @@ export interface Slot {
   readonly owner: CNode | TCB;
   /** Index in the owner (TCB slots use negative ids). */
   readonly index: number;
+}
+
+/** A memoised `lookupIPCBuffer` result for one (buffer cap, buffer address) pair. */
+export interface IPCBufferMemo {
+  /** The buffer-slot cap the memo was computed from. */
+  readonly cap: Cap;
+  /** The buffer address it was computed from. */
+  readonly addr: bigint;
+  /** Physical address of the buffer for sending, or null. */
+  readonly send: number | null;
+  /** Physical address of the buffer for receiving (needs read-write), or null. */
+  readonly receive: number | null;
 }

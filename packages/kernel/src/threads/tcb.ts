@@ -39,6 +39,7 @@ export function createTCB(k: KernelState, paddr: number): TCB {
     name: `tcb${id}`,
     program: null,
     executorSyscall: false,
+    ipcBufferMemo: null,
   } as unknown as TCB;
   const slots = tcb as unknown as Record<string, unknown>;
   slots.ctable = newSlot(tcb, TCBSlot.CTable);
@@ -55,6 +56,21 @@ export function createTCB(k: KernelState, paddr: number): TCB {
  * A receive buffer needs a read-write frame; a read-only frame serves only as a send buffer.
  */
 export function ipcBufferPaddr(t: TCB, receive: boolean): number | null {
+  const cap = t.bufferSlot.cap;
+  let memo = t.ipcBufferMemo;
+  if (memo === null || memo.cap !== cap || memo.addr !== t.ipcBufferAddr) {
+    memo = {
+      cap,
+      addr: t.ipcBufferAddr,
+      send: lookupIPCBuffer(t, false),
+      receive: lookupIPCBuffer(t, true),
+    };
+    t.ipcBufferMemo = memo;
+  }
+  return receive ? memo.receive : memo.send;
+}
+
+function lookupIPCBuffer(t: TCB, receive: boolean): number | null {
   const cap = t.bufferSlot.cap;
   if (cap.type !== "frame" || cap.obj.isDevice) return null;
   if (cap.rights === "KernelOnly") return null;
