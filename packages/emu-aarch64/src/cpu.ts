@@ -105,8 +105,8 @@ export class Aarch64Cpu {
   pairHi = 0;
   /** SCTLR_EL1.A: every data access must be aligned. */
   alignCheck = false;
-  /** ISS bits of the current load/store when it can report ISV=1 (0 otherwise). */
-  isvSyndrome = 0;
+  /** The instruction word being executed (decoded again for abort syndromes). */
+  insn = 0;
   /** Exclusive monitor: armed flag. */
   exclusiveArmed = false;
   /** Exclusive monitor: address (low, high) and size in bytes. */
@@ -397,6 +397,7 @@ export class Aarch64Cpu {
         } else {
           insn = fetchSlow(this);
         }
+        this.insn = insn;
         const next = (lo + 4) | 0;
         this.pcLo = next;
         if (next === 0) this.pcHi = (this.pcHi + 1) | 0;

@@ -4,6 +4,7 @@
  * slow paths of loads, stores and instruction fetch.
  */
 import type { Aarch64Cpu } from "./cpu.js";
+import { isvSyndrome } from "./decode/syndrome.js";
 import { Ec, esrOf, exitToHost, raiseSync } from "./exceptions.js";
 import type { AccessKind } from "./host.js";
 import { Reg } from "./state.js";
@@ -175,7 +176,7 @@ export function accessSlow(
   switch (r.kind) {
     case "ram": {
       if (write && !r.writable) {
-        stage2Abort(cpu, lo, hi, pa, 0x0f, cpu.isvSyndrome | (1 << 6) | 0x0f, false);
+        stage2Abort(cpu, lo, hi, pa, 0x0f, isvSyndrome(cpu.insn) | (1 << 6) | 0x0f, false);
       }
       cpu.tlb.fill(set, lo, hi, r.view, r.offset);
       const v = r.view;
@@ -219,7 +220,7 @@ export function accessSlow(
     }
     default: {
       const wnr = write ? 1 << 6 : 0;
-      stage2Abort(cpu, lo, hi, pa, r.status, cpu.isvSyndrome | wnr | r.status, false);
+      stage2Abort(cpu, lo, hi, pa, r.status, isvSyndrome(cpu.insn) | wnr | r.status, false);
     }
   }
 }

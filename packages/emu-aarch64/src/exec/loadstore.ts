@@ -12,6 +12,8 @@ import { extendRegister } from "./dp-reg.js";
 
 /** Execute an instruction of the "loads and stores" group. */
 export function execLoadStore(cpu: Aarch64Cpu, insn: number): void {
+  if ((insn & 0x3f800000) === 0x39000000 && !cpu.alignCheck && fastUnsignedOffset(cpu, insn))
+    return;
   const op = (insn >>> 24) & 0x3f; // bits [29:24]
   if ((op & 0x3b) === 0x08) {
     if (op & 4) undefinedInstruction(cpu);
@@ -45,6 +47,45 @@ export function execLoadStore(cpu: Aarch64Cpu, insn: number): void {
     }
   }
   undefinedInstruction(cpu);
+}
+
+/**
+ * The common case first: LDR/STR of a general register with an unsigned immediate offset
+ * (opc 00/01). Returns false to leave the rare cases (misaligned SP base) to the general path.
+ */
+function fastUnsignedOffset(cpu: Aarch64Cpu, insn: number): boolean {
+  const x = cpu.x;
+  const rn = (insn >>> 5) & 31;
+  const bi = rn === 31 ? 64 : rn * 2;
+  const baseLo = x[bi]!;
+  if (rn === 31 && baseLo & 15) return false;
+  const size = insn >>> 30;
+  const lo = (baseLo + (((insn >>> 10) & 0xfff) << size)) | 0;
+  const hi = lo >>> 0 < baseLo >>> 0 ? (x[bi + 1]! + 1) | 0 : x[bi + 1]!;
+  const rt = insn & 31;
+  const el = cpu.el;
+  if (insn & 0x400000) {
+    let v: number;
+    let vhi = 0;
+    if (size === 3) {
+      v = cpu.ld64(lo, hi, el);
+      vhi = cpu.rhi;
+    } else if (size === 2) v = cpu.ld32(lo, hi, el);
+    else if (size === 1) v = cpu.ld16(lo, hi, el);
+    else v = cpu.ld8(lo, hi, el);
+    if (rt !== 31) {
+      x[rt * 2] = v;
+      x[rt * 2 + 1] = vhi;
+    }
+    return true;
+  }
+  const v = x[rt * 2]!;
+  const set = 2 + el;
+  if (size === 3) cpu.st64(lo, hi, set, v, x[rt * 2 + 1]!);
+  else if (size === 2) cpu.st32(lo, hi, set, v);
+  else if (size === 1) cpu.st16(lo, hi, set, v & 0xffff);
+  else cpu.st8(lo, hi, set, v & 0xff);
+  return true;
 }
 
 /** Base register value: SP (with the alignment check) or Xn. Returns low, high in `rhi`. */
@@ -134,13 +175,6 @@ function single(cpu: Aarch64Cpu, insn: number, mode: number): void {
   if (vector) {
     vectorTransfer(cpu, addrLo, addrHi, rt, scale, (opc & 1) === 1, el);
   } else {
-    cpu.isvSyndrome = writeback
-      ? 0
-      : (1 << 24) |
-        (size << 22) |
-        (opc >= 2 ? 1 << 21 : 0) |
-        (rt << 16) |
-        (opc === 2 || size === 3 ? 1 << 15 : 0);
     integerTransfer(cpu, addrLo, addrHi, rt, size, opc, el);
   }
   if (writeback) {
@@ -211,7 +245,6 @@ function vectorTransfer(
 ): void {
   const w = cpu.vw;
   const base = rt * 4;
-  cpu.isvSyndrome = 0;
   if (load) {
     let w0 = 0;
     let w1 = 0;
@@ -263,7 +296,6 @@ function literal(cpu: Aarch64Cpu, insn: number): void {
     return;
   }
   if (opc === 3) return; // PRFM
-  cpu.isvSyndrome = 0;
   integerTransfer(cpu, lo, hi, rt, opc === 1 ? 3 : 2, opc === 2 ? 2 : 1, cpu.el);
 }
 
@@ -299,7 +331,6 @@ function pair(cpu: Aarch64Cpu, insn: number): void {
   if (cpu.alignCheck && addrLo & ((1 << scale) - 1)) alignmentFault(cpu, addrLo, addrHi, !load);
   const secondLo = add64(cpu, addrLo, addrHi, 1 << scale, 0, 0, false);
   const secondHi = cpu.rhi;
-  cpu.isvSyndrome = 0;
   const el = cpu.el;
   if (vector) {
     vectorTransfer(cpu, addrLo, addrHi, rt, scale, load === 1, el);
@@ -378,12 +409,9 @@ function exclusive(cpu: Aarch64Cpu, insn: number): void {
   const el = cpu.el;
   if (o2) {
     // LDAR / STLR: ordinary accesses on a single in-order CPU, reported with AR = 1.
-    cpu.isvSyndrome =
-      (1 << 24) | (size << 22) | (rt << 16) | (size === 3 ? 1 << 15 : 0) | (1 << 14);
     integerTransfer(cpu, lo, hi, rt, size, load, el);
     return;
   }
-  cpu.isvSyndrome = 0;
   if (load) {
     if (o1) {
       const half = size;
@@ -456,7 +484,6 @@ function structures(cpu: Aarch64Cpu, insn: number): void {
   const baseLo = baseAddress(cpu, rn);
   const baseHi = cpu.rhi;
   const el = cpu.el;
-  cpu.isvSyndrome = 0;
   let total: number;
   if (!single) {
     if ((insn >>> 21) & 1) undefinedInstruction(cpu);

@@ -163,6 +163,5 @@ function zeroBlock(cpu: Aarch64Cpu, rt: number): void {
   const lo = cpu.x[rt * 2]! & ~63;
   const hi = cpu.x[rt * 2 + 1]!;
   const set = 2 + cpu.el;
-  cpu.isvSyndrome = 0;
   for (let i = 0; i < 64; i += 8) cpu.st64(lo + i, hi, set, 0, 0);
 }
