@@ -245,9 +245,8 @@ export interface VCPU extends ObjectBase {
   tcb: TCB | null;
   /** ARM: the 24 `seL4_VCPUReg` values. */
   readonly regs: bigint[];
-  /** ARM: list registers (pending/active interrupt per index), null when empty. */
-  readonly lrs: ({ virq: number; priority: number; group: number; active: boolean } | null)[];
-
+  /** ARM: the GICH_LR words of the list registers (0 = empty), as seL4's `vgic.lr[]`. */
+  readonly lrs: number[];
   /** ARM: virtual PPIs masked until AckVPPI. */
   readonly vppiMasked: Set<number>;
   /** x86: VMCS fields by encoding. */
