@@ -26,12 +26,14 @@ import {
   createGuest,
   GUEST_RAM,
   type Guest,
+  type GuestRun,
   guestRegister,
   loadElf,
   loadGuest,
   type ReceivedFault,
   receiveFault,
   resumeGuest,
+  runToPowerOff,
   startGuest,
 } from "./arm-vm.js";
 import { ramUntyped, runRoot, slots } from "./helpers.js";
@@ -370,46 +372,28 @@ describe("virtual timer, vGIC and idle", () => {
 });
 
 describe("guests from @sel4/guests", () => {
-  it("hello prints its line through UART faults emulated by the VMM", async () => {
-    const elf = new Uint8Array(
-      readFileSync(new URL("../../guests/aarch64/virt/bin/hello", import.meta.url)),
-    );
-    let out = "";
-    let poweroff = 0n;
-    await withVMM({}, async (sel4, alloc, [, bi, kernel]) => {
-      const guest = createGuest(sel4, bi, alloc);
-      startGuest(sel4, guest, loadElf(kernel, guest, elf));
-      for (let n = 0; n < 10_000; n++) {
-        const f = await receiveFault(sel4, guest.ep);
-        if (f.label === seL4_Fault_VMFault) {
-          const [, addr, , fsr] = f.words as [bigint, bigint, bigint, bigint];
-          expect(fsr & (1n << 24n)).toBe(1n << 24n); // ISV: the VMM can emulate without decoding
-          const srt = Number((fsr >> 16n) & 31n);
-          if ((fsr >> 6n) & 1n) {
-            if (addr === 0x0900_0000n)
-              out += String.fromCharCode(Number(guestRegister(sel4, guest, srt) & 0xffn));
-            resumeGuest(sel4, guest, 4);
-          } else {
-            resumeGuest(sel4, guest, 4, { reg: srt, value: addr === 0x0900_0018n ? 0x90n : 0n });
-          }
-          continue;
-        }
-        // PSCI over HVC (UnknownSyscall, x0 in MR0) or SMC (VCPUFault, x0 in the registers).
-        const x0 =
-          f.label === seL4_Fault_UnknownSyscall ? f.words[0]! : guestRegister(sel4, guest, 0);
-        if (x0 === 0x8400_0008n) {
-          poweroff = x0;
-          return;
-        }
-        resumeGuest(sel4, guest, 4, {
-          reg: 0,
-          value: x0 === 0x8400_0000n ? 0x10002n : -1n & 0xffff_ffff_ffff_ffffn,
-        });
-      }
+  const guestsDir = new URL("../../guests/aarch64/virt/", import.meta.url);
+  const binary = (name: string) => new Uint8Array(readFileSync(new URL(`bin/${name}`, guestsDir)));
+  const expected = (name: string) =>
+    readFileSync(new URL(`expected/${name}.txt`, guestsDir), "utf8");
+
+  for (const [name, options] of [
+    ["hello", {}],
+    ["timer", { trapWFI: false }],
+    ["vectors", {}],
+    ["mmu", {}],
+    ["fault", {}],
+  ] as const) {
+    it(`${name} prints what it prints under QEMU (recorded output)`, async () => {
+      let run: GuestRun | null = null;
+      await withVMM(options, async (sel4, alloc, [, bi, kernel]) => {
+        const guest = createGuest(sel4, bi, alloc, { gicv: true });
+        startGuest(sel4, guest, loadElf(kernel, guest, binary(name)));
+        run = await runToPowerOff(sel4, guest);
+      });
+      expect(run!.uart).toBe(expected(name));
     });
-    expect(out.replace(/\r/g, "")).toBe("Hello from a bare-metal AArch64 guest!\n");
-    expect(poweroff).toBe(0x8400_0008n);
-  });
+  }
 });
 
 describe("several vCPU threads", () => {

@@ -214,3 +214,88 @@ export function guestRegister(sel4: Sel4_AArch64, guest: Guest, n: number): bigi
 }
 
 export { slots };
+
+/** What {@link runToPowerOff} observed. */
+export interface GuestRun {
+  /** Characters the guest wrote to the PL011 data register. */
+  readonly uart: string;
+  /** Fault labels in arrival order. */
+  readonly labels: number[];
+}
+
+const UART = 0x0900_0000n;
+const GICD = 0x0800_0000n;
+const PSCI_VERSION = 0x8400_0000n;
+const PSCI_SYSTEM_OFF = 0x8400_0008n;
+const VTIMER_PPI = 27;
+
+/**
+ * A minimal VMM loop for one vCPU: PL011 transmit (data and flag registers), a GICv2
+ * distributor that reads as zero and ignores writes, the virtual timer injected on VPPIEvent and
+ * acknowledged on the maintenance fault, PSCI VERSION and SYSTEM_OFF over HVC or SMC. Runs until
+ * SYSTEM_OFF; anything else it cannot handle is a test failure.
+ */
+export async function runToPowerOff(
+  sel4: Sel4_AArch64,
+  guest: Guest,
+  maxFaults = 100_000,
+): Promise<GuestRun> {
+  let uart = "";
+  const labels: number[] = [];
+  const injected: (number | null)[] = [null, null, null, null];
+  for (let n = 0; n < maxFaults; n++) {
+    const f = await receiveFault(sel4, guest.ep);
+    labels.push(f.label);
+    switch (f.label) {
+      case 5: {
+        const [, addr, , fsr] = f.words as [bigint, bigint, bigint, bigint];
+        if (!((fsr >> 24n) & 1n)) throw new Error(`VMFault without ISV at 0x${addr.toString(16)}`);
+        const inUart = addr >= UART && addr < UART + 0x1000n;
+        const inGicd = addr >= GICD && addr < GICD + 0x1_0000n;
+        if (!inUart && !inGicd) throw new Error(`VMFault at 0x${addr.toString(16)}`);
+        const srt = Number((fsr >> 16n) & 31n);
+        if ((fsr >> 6n) & 1n) {
+          if (addr === UART)
+            uart += String.fromCharCode(Number(guestRegister(sel4, guest, srt) & 0xffn));
+          resumeGuest(sel4, guest, 4);
+        } else {
+          // PL011 FR: transmit FIFO empty, receive FIFO empty.
+          resumeGuest(sel4, guest, 4, { reg: srt, value: addr === UART + 0x18n ? 0x90n : 0n });
+        }
+        break;
+      }
+      case 2:
+      case 7: {
+        const smc = f.label === 7;
+        if (smc && Number(f.words[0]! >> 26n) !== 0x17) throw new Error(`VCPUFault ${f.words[0]}`);
+        const x0 = smc ? guestRegister(sel4, guest, 0) : f.words[0]!;
+        if (x0 === PSCI_SYSTEM_OFF) return { uart, labels };
+        const result = x0 === PSCI_VERSION ? 0x1_0002n : 0xffff_ffff_ffff_ffffn; // 1.2 or NOT_SUPPORTED
+        resumeGuest(sel4, guest, 4, { reg: 0, value: result });
+        break;
+      }
+      case 8: {
+        const lr = injected.indexOf(null);
+        if (lr < 0) throw new Error("no free list register");
+        const e = sel4.seL4_ARM_VCPU_InjectIRQ(guest.vcpu, VTIMER_PPI, 0, 0, lr);
+        if (e !== 0) throw new Error(`InjectIRQ: ${e}`);
+        injected[lr] = VTIMER_PPI;
+        resumeGuest(sel4, guest, 0);
+        break;
+      }
+      case 6: {
+        const lr = Number(BigInt.asIntN(64, f.words[0]!));
+        if (lr >= 0 && injected[lr] === VTIMER_PPI) {
+          const e = sel4.seL4_ARM_VCPU_AckVPPI(guest.vcpu, VTIMER_PPI);
+          if (e !== 0) throw new Error(`AckVPPI: ${e}`);
+        }
+        if (lr >= 0) injected[lr] = null;
+        resumeGuest(sel4, guest, 0);
+        break;
+      }
+      default:
+        throw new Error(`unexpected fault label ${f.label}`);
+    }
+  }
+  throw new Error("the guest did not power off");
+}
