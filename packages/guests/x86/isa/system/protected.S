@@ -2,7 +2,9 @@
  * qemu-system-i386 -singlestep: its own GDT, IDT and TSS, far jumps and segment loads, faults
  * with and without error codes (#DE, #UD, #GP, #PF) handled and resumed, 2-level paging with
  * 4 KiB and 4 MiB pages, CR0.WP, INVLPG, a drop to ring 3 with IRET, INT 0x80 back to ring 0 on
- * the TSS stack, string instructions, PUSHF/POPF. Ends by writing to QEMU's isa-debug-exit port.
+ * the TSS stack, string instructions, PUSHF/POPF, then back through 16-bit protected mode to real
+ * mode (own IVT, INT/IRET) and into protected mode again. Ends by writing to QEMU's
+ * isa-debug-exit port.
  * Flags that the SDM leaves undefined are not produced, so every step compares exactly. */
         .section .text
         .code32
@@ -135,6 +137,25 @@ syscall_handler:
         mov 12(%ebp), %ebx      /* ring-3 ESP pushed on the kernel stack */
         mov $0x10, %ax
         mov %ax, %ds
+
+        /* Back to real mode: copy the 16-bit part below 1 MiB, paging off, a 16-bit code segment,
+         * PE off, real-mode far jump. */
+        mov $pm16, %esi
+        mov $REAL_BASE, %edi
+        mov $(rm_end - pm16), %ecx
+        cld
+        rep movsb
+        mov %cr0, %eax
+        and $0x7fffffff, %eax
+        mov %eax, %cr0
+        ljmp $0x30, $0          /* pm16, the start of .realmode */
+
+pm_back:
+        mov $0x10, %ax
+        mov %ax, %ds
+        mov %ax, %es
+        mov %ax, %ss
+        mov $stack_top, %esp
         mov $0, %al
         out %al, $0xf4
 
@@ -175,6 +196,67 @@ pf_handler:
         invlpg (%ebx)
         iret
 
+/* Real-mode part, copied to REAL_BASE (below 1 MiB) before use and addressed relative to its
+ * start: 16-bit protected mode, real mode with its own IVT, 16- and 32-bit operand sizes,
+ * INT/IRET, string and loop instructions, then back to 32-bit protected mode. */
+        .set REAL_BASE, 0x20000
+        .code16
+pm16:
+        mov $0x38, %ax
+        mov %ax, %ds
+        mov %ax, %ss
+        mov %cr0, %eax
+        and $0xfffffffe, %eax
+        mov %eax, %cr0
+        ljmp $(REAL_BASE >> 4), $(real - pm16)
+real:
+        mov $(REAL_BASE >> 4), %ax
+        mov %ax, %ds
+        mov %ax, %ss
+        mov $0x1000, %sp
+        lidt (rm_idt - pm16)
+        xor %ax, %ax
+        mov %ax, %es
+        movw $(rm_int - pm16), %es:0x84
+        movw $(REAL_BASE >> 4), %es:0x86
+        mov $0x1234, %ax
+        mov $0x00ff, %bx
+        add %bx, %ax
+        imul %bx
+        mov $0x12345678, %ecx
+        shr $4, %ecx
+        int $0x21
+        push %ds
+        pop %es
+        mov $(rm_src - pm16), %si
+        mov $(rm_dst - pm16), %di
+        mov $6, %cx
+        cld
+        rep movsb
+        mov $5, %cx
+        xor %dx, %dx
+1:      add %cx, %dx
+        loop 1b
+        pushf
+        pop %bp
+        mov (rm_dst - pm16 + 2), %si
+        cli
+        mov %cr0, %eax
+        or $1, %eax
+        mov %eax, %cr0
+        ljmpl $0x08, $pm_back
+rm_int:
+        inc %bx
+        mov %sp, %di
+        iret
+rm_idt:
+        .word 0x3ff
+        .long 0
+rm_src: .ascii "abcdef"
+rm_dst: .space 8
+rm_end:
+        .code32
+
         .section .data
         .align 8
 gdt:
@@ -184,6 +266,8 @@ gdt:
         .quad 0x00cffa000000ffff        /* 0x18 ring-3 code */
         .quad 0x00cff2000000ffff        /* 0x20 ring-3 data */
         .quad 0x0000890000000067        /* 0x28 TSS (base patched at run time) */
+        .quad 0x00009a020000ffff        /* 0x30 16-bit code, base 0x20000 */
+        .quad 0x000092020000ffff        /* 0x38 16-bit data, base 0x20000 */
 gdt_end:
 gdt_desc:
         .word gdt_end - gdt - 1
