@@ -451,3 +451,35 @@ describe("several vCPU threads", () => {
     expect(spsr).toEqual([0x6000_03c5n, 0x6000_0140n]);
   });
 });
+
+describe("garbage guest code", () => {
+  for (const seed of [1, 2, 3, 4]) {
+    it(`random instruction words (seed ${seed}) only ever produce fault messages`, async () => {
+      const labels = new Set<number>();
+      let kernelRef: import("../src/index.js").Kernel | null = null;
+      await withVMM({ trapWFI: seed % 2 === 0 }, async (sel4, alloc, [, bi, kernel]) => {
+        kernelRef = kernel;
+        const guest = createGuest(sel4, bi, alloc, { gicv: true, ramFrames: 1 });
+        let x = seed * 0x9e37_79b9;
+        const words = Array.from({ length: 1024 }, () => {
+          x = (Math.imul(x, 1_103_515_245) + 12_345) | 0;
+          return x >>> 0;
+        });
+        loadGuest(kernel, guest, GUEST_RAM, code(words));
+        startGuest(sel4, guest, GUEST_RAM);
+        for (let n = 0; n < 300; n++) {
+          const f = await receiveFault(sel4, guest.ep);
+          labels.add(f.label);
+          resumeGuest(
+            sel4,
+            guest,
+            f.label === seL4_Fault_VMFault || f.label === 2 || f.label === 7 ? 4 : 0,
+          );
+        }
+        expect(sel4.seL4_TCB_Suspend(guest.tcb)).toBe(0);
+      });
+      expect(kernelRef!.checkInvariants()).toEqual([]);
+      expect(labels.size).toBeGreaterThan(0);
+    });
+  }
+});
