@@ -11,6 +11,7 @@ export * from "./arch-state.js";
 export * from "./decode.js";
 export { SYS_IPA_TO_PA, SYS_NOP, SYS_PA_TO_IPA, vmm_handle_arm_vcpu_exception } from "./exits.js";
 export * from "./fault.js";
+export * from "./guest-memory-arch.js";
 export * from "./guest-vspace.js";
 export * from "./linux.js";
 export * from "./psci.js";

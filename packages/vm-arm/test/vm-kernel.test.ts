@@ -46,6 +46,7 @@ import {
   vcpu_set_bootargs,
   vm_arm,
   vm_arm_arch,
+  vm_arm_ipa_to_pa,
   vm_get_arm_vcpu_reg,
   vm_get_thread_context,
   vm_register_vtimer,
@@ -131,6 +132,9 @@ describe("guest RAM on the kernel model", () => {
       // The bytes are in the physical frames the kernel maps at those guest addresses.
       const pa = sel4.seL4_ARM_Page_GetAddress(big.cap).paddr;
       expect(kernel.readPhysical(pa, 0x2000)).toEqual(data.subarray(0x1000));
+      // vm_arm_ipa_to_pa: contiguous inside the 2 MiB frame, 0 where frames are not contiguous.
+      expect(vm_arm_ipa_to_pa(vm, 0x4020_0010, 0x1000)).toBe(pa + 0x10);
+      expect(vm_arm_ipa_to_pa(vm, 0x4060_0000, 0x1000)).toBe(0);
       const back = new Uint8Array(data.length);
       expect(vm_ram_touch(vm, 0x401f_f000, back.length, vm_guest_ram_read_callback, back)).toBe(0);
       expect(back).toEqual(data);

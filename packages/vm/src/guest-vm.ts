@@ -3,9 +3,13 @@ import { VM_GUEST_ERROR_EXIT } from "./guest-vm-exits.js";
 import type {
   notification_callback_fn,
   unhandled_mem_fault_callback_fn,
+  vm_run_t,
   vm_t,
   vm_vcpu_t,
 } from "./types.js";
+
+/** `struct vm_run` (C's struct name for {@link vm_run_t}; the function `vm_run` is the event loop). */
+export type vm_run = vm_run_t;
 
 /**
  * Runs the VM's event loop (`vm_run`): waits on the host endpoint and handles vCPU faults and

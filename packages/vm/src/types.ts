@@ -330,3 +330,16 @@ export interface VmArch {
 
 /** Makes the {@link VmArch} of a new VM (called once by `vm_init`). */
 export type VmArchFactory = (vm: vm_t) => VmArch;
+
+/** `struct vm` (C's struct name for {@link vm_t}). */
+export type vm = vm_t;
+/** `struct vm_vcpu` (C's struct name for {@link vm_vcpu_t}). */
+export type vm_vcpu = vm_vcpu_t;
+/** `struct vm_mem` (C's struct name for {@link vm_mem_t}). */
+export type vm_mem = vm_mem_t;
+/** `struct vm_ram_region` (C's struct name for {@link vm_ram_region_t}). */
+export type vm_ram_region = vm_ram_region_t;
+/** `struct vm_tcb` (C's struct name for {@link vm_tcb_t}). */
+export type vm_tcb = vm_tcb_t;
+/** `struct vm_cspace` (C's struct name for {@link vm_cspace_t}). */
+export type vm_cspace = vm_cspace_t;
