@@ -184,3 +184,20 @@ export {
   parseLinuxArm64Image,
 } from "./loaders/linux-arm64-image.js";
 export { planVirtBoot, type VirtBoot, type VirtBootRequest } from "./loaders/virt-boot.js";
+export { CmosRtc } from "./x86/cmos-rtc.js";
+export { IsaDebugExit } from "./x86/debug-exit.js";
+export {
+  MULTIBOOT_BOOTLOADER_MAGIC,
+  MULTIBOOT_HEADER_MAGIC,
+  MULTIBOOT_INFO_CMDLINE,
+  MULTIBOOT_INFO_MEM_MAP,
+  MULTIBOOT_INFO_MEMORY,
+  MULTIBOOT_MEMORY_AVAILABLE,
+  MULTIBOOT_MEMORY_RESERVED,
+  type MultibootInfoImage,
+  type MultibootMemoryRegion,
+  multiboot_info,
+  pc_memory_map,
+} from "./x86/multiboot.js";
+export { PIT_HZ, PitI8254 } from "./x86/pit-i8254.js";
+export { Serial16550 } from "./x86/serial-16550.js";
