@@ -102,6 +102,22 @@ export class PhysicalMemory {
     return new Uint8Array(PAGE_SIZE);
   }
 
+  /**
+   * The bytes of a page for reading: the page map, or the contiguous span covering it (an
+   * emulator may have written the span directly without the page ever entering the map).
+   */
+  private resident(pageNo: number): Uint8Array | undefined {
+    const page = this.pages.get(pageNo);
+    if (page !== undefined || this.spans.length === 0) return page;
+    for (const s of this.spans) {
+      if (pageNo >= s.first && pageNo < s.first + s.count) {
+        const off = (pageNo - s.first) * PAGE_SIZE;
+        return s.bytes.subarray(off, off + PAGE_SIZE);
+      }
+    }
+    return undefined;
+  }
+
   private check(paddr: number, length: number): void {
     if (!this.contains(paddr, length)) throw new PhysicalAddressError(paddr, length);
   }
@@ -131,7 +147,7 @@ export class PhysicalMemory {
       const pageNo = Math.floor(addr / PAGE_SIZE);
       const offset = addr - pageNo * PAGE_SIZE;
       const n = Math.min(PAGE_SIZE - offset, length - done);
-      const page = this.pages.get(pageNo);
+      const page = this.resident(pageNo);
       if (page) out.set(page.subarray(offset, offset + n), done);
       done += n;
     }
@@ -161,7 +177,7 @@ export class PhysicalMemory {
   readWord(paddr: number): bigint {
     this.check(paddr, 8);
     const pageNo = Math.floor(paddr / PAGE_SIZE);
-    const page = this.pages.get(pageNo);
+    const page = this.resident(pageNo);
     if (!page) return 0n;
     const offset = paddr - pageNo * PAGE_SIZE;
     if (offset + 8 > PAGE_SIZE)
@@ -200,6 +216,13 @@ export class PhysicalMemory {
     const firstPage = Math.floor(paddr / PAGE_SIZE);
     const lastPage = Math.floor((end - 1) / PAGE_SIZE);
     if (length === 0) return;
+    // Contiguous spans may hold bytes written around the page map: clear their overlap directly.
+    for (const sp of this.spans) {
+      const spanStart = sp.first * PAGE_SIZE;
+      const from = Math.max(paddr, spanStart);
+      const to = Math.min(end, spanStart + sp.count * PAGE_SIZE);
+      if (from < to) sp.bytes.fill(0, from - spanStart, to - spanStart);
+    }
     // Walk whichever is smaller: the resident pages or the page range.
     if (this.pages.size < lastPage - firstPage + 1) {
       for (const [pageNo, page] of this.pages) {

@@ -133,3 +133,20 @@ describe("PhysicalMemory", () => {
     expect(m.contains(0.5, 1)).toBe(false);
   });
 });
+
+describe("PhysicalMemory contiguous spans", () => {
+  it("bytes written straight into a span are read back and zeroed like any page", () => {
+    const m = new PhysicalMemory([{ base: 0x10_0000, size: 0x10_0000 }]);
+    m.write(0x10_0000, new Uint8Array([7]));
+    const span = m.contiguous(0x10_0000, 0x8000);
+    expect(span[0]).toBe(7);
+    span[0x5000] = 9; // a page never written through the memory API
+    span[0x5008] = 1;
+    expect([...m.read(0x10_5000, 1)]).toEqual([9]);
+    expect(m.readWord(0x10_5008)).toBe(1n);
+    m.zero(0x10_0000, 0x10_0000);
+    expect(span[0]).toBe(0);
+    expect(span[0x5000]).toBe(0);
+    expect([...m.read(0x10_5000, 1)]).toEqual([0]);
+  });
+});
