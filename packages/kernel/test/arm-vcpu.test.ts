@@ -243,6 +243,35 @@ describe("stage 2 walks the VSpace's page tables", () => {
     });
   });
 
+  it("TCB_SetSpace moves the guest to another VSpace: the next access walks the new one", async () => {
+    const loaded: bigint[] = [];
+    await withVMM({}, async (sel4, alloc, [, bi, kernel]) => {
+      const a = createGuest(sel4, bi, alloc, { ramFrames: 1 });
+      const b = createGuest(sel4, bi, alloc, { ramFrames: 1, ep: a.ep });
+      const program = code([0xb940_00a3, HVC, 0xb940_00a3, HVC]); // ldr w3, [x5]; hvc; twice
+      for (const [guest, value] of [
+        [a, 0xaaaa],
+        [b, 0xbbbb],
+      ] as const) {
+        loadGuest(kernel, guest, GUEST_RAM, program);
+        loadGuest(kernel, guest, GUEST_RAM + 0x1000, code([value]));
+      }
+      const regs = sel4.seL4_TCB_ReadRegisters(a.tcb, false, 0, 36).regs;
+      sel4.seL4_TCB_WriteRegisters(a.tcb, false, 0, 36, {
+        ...regs,
+        x5: BigInt(GUEST_RAM + 0x1000),
+      });
+      startGuest(sel4, a, GUEST_RAM);
+      loaded.push((await receiveFault(sel4, a.ep)).words[3]!);
+      expect(
+        sel4.seL4_TCB_SetSpace(a.tcb, a.faultEP, seL4_CapInitThreadCNode, 0n, b.vspace, 0n),
+      ).toBe(0);
+      resumeGuest(sel4, a, 4);
+      loaded.push((await receiveFault(sel4, a.ep)).words[3]!);
+    });
+    expect(loaded).toEqual([0xaaaan, 0xbbbbn]);
+  });
+
   it("an instruction fetch from an unmapped IPA is a prefetch VMFault with the IPA", async () => {
     let fault: ReceivedFault | null = null;
     await withVMM({}, async (sel4, alloc, [, bi]) => {
@@ -394,6 +423,26 @@ describe("guests from @sel4/guests", () => {
       expect(run!.uart).toBe(expected(name));
     });
   }
+});
+
+describe("whole-guest determinism", () => {
+  it("the timer guest run twice gives the same faults, output and virtual time", async () => {
+    const bin = new Uint8Array(
+      readFileSync(new URL("../../guests/aarch64/virt/bin/timer", import.meta.url)),
+    );
+    const once = async () => {
+      let run: GuestRun | null = null;
+      const stats = await withVMM({ trapWFI: false }, async (sel4, alloc, [, bi, kernel]) => {
+        const guest = createGuest(sel4, bi, alloc, { gicv: true });
+        startGuest(sel4, guest, loadElf(kernel, guest, bin));
+        run = await runToPowerOff(sel4, guest);
+      });
+      return { run, stats };
+    };
+    const first = await once();
+    expect(first.stats.idleSkips).toBeGreaterThanOrEqual(5);
+    expect(await once()).toEqual(first);
+  });
 });
 
 describe("several vCPU threads", () => {

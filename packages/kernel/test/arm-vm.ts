@@ -38,6 +38,8 @@ export interface Guest {
   readonly ep: number;
   /** The guest's VSpace (stage 2). */
   readonly vspace: number;
+  /** The badged endpoint cap the TCB faults to (a CPtr in the root CNode). */
+  readonly faultEP: number;
   /** Physical address of each 2 MiB RAM frame, from GUEST_RAM up. */
   readonly ram: readonly number[];
 }
@@ -119,7 +121,7 @@ export function createGuest(
   ok(sel4.seL4_TCB_SetSchedParams(tcb, seL4_CapInitThreadTCB, prio, prio), "prio");
   const vcpu = retype(seL4_ARM_VCPUObject, 0);
   ok(sel4.seL4_ARM_VCPU_SetTCB(vcpu, tcb), "vcpu");
-  return { tcb, vcpu, ep, vspace, ram };
+  return { tcb, vcpu, ep, vspace, faultEP: badged, ram };
 }
 
 /** Copies code or data into guest RAM at IPA `ipa`. */
