@@ -305,9 +305,16 @@ export class ArmFault {
     return this.#reply();
   }
 
-  /** Gives up on the fault without resuming the vCPU (`abandon_fault`). */
+  /**
+   * Gives up on the fault without resuming the vCPU (`abandon_fault`). The saved reply capability
+   * is deleted, so the slot is free for the vCPU's next fault (for example after PSCI CPU_OFF and
+   * a later CPU_ON).
+   */
   abandon(): void {
+    if (this.stage === 0) return;
     this.stage = 0;
+    const r = this.reply;
+    this.#sel4.seL4_CNode_Delete(r.root, r.capPtr, r.capDepth);
   }
 
   #finish(step: boolean): number {

@@ -347,14 +347,25 @@ describe("PSCI over the HVC conduit through the kernel's UnknownSyscall faults",
         log.push(`version ${(await hvc(port, 0x8400_0000, 0n)).toString(16)}`);
         log.push(`affinity of 0: ${await hvc(port, 0xc400_0004, 0n)}`); // x2 = 0: level 0
         log.push(`affinity of 1: ${await hvc(port, 0xc400_0004, 1n)}`);
-        await hvc(port, 0x8400_0002, 0n); // CPU_OFF: does not return
-        log.push("returned from CPU_OFF");
+        await hvc(port, 0x8400_0002, 0n); // CPU_OFF
+        // A guest CPU would restart at the CPU_ON entry; a TypeScript stand-in continues here
+        // instead. Its next HVC is a new fault, taken and answered normally.
+        log.push("secondary on again");
+        log.push(`version ${(await hvc(port, 0x8400_0000, 0n)).toString(16)}`);
+        await hvc(port, 0x8400_0002, 0n);
+        log.push("returned from the second CPU_OFF");
       });
       const primary = kernel.registerProgram(async ({ port, sel4 }) => {
         log.push(`cpu_on ${await hvc(port, 0xc400_0003, 1n)}`);
         log.push(`cpu_on again ${await hvc(port, 0xc400_0003, 1n)}`);
         log.push(`cpu_on unknown ${await hvc(port, 0xc400_0003, 7n)}`);
         for (let i = 0; i < 100 && !log.includes("affinity of 1: 0"); i++) await sel4.seL4_Yield();
+        await sel4.seL4_Yield();
+        // CPU 1 is off again: it can be turned on a second time (its fault slot was released).
+        log.push(`cpu_on after off ${await hvc(port, 0xc400_0003, 1n)}`);
+        for (let i = 0; i < 100 && log.filter((l) => l === "version 10000").length < 2; i++) {
+          await sel4.seL4_Yield();
+        }
         await sel4.seL4_Yield();
         // This thread's x2 holds the secondary entry: a non-zero lowest affinity level.
         log.push(`affinity level x2 ${await hvc(port, 0xc400_0004, 1n)}`);
@@ -376,6 +387,9 @@ describe("PSCI over the HVC conduit through the kernel's UnknownSyscall faults",
         "version 10000",
         "affinity of 0: 0",
         "affinity of 1: 0",
+        "cpu_on after off 0",
+        "secondary on again",
+        "version 10000",
         "affinity level x2 -2",
         "smccc unknown -1",
       ]);
