@@ -23,7 +23,6 @@ import {
   vcpu_start,
   vm_assign_vcpu_target,
   vm_create_default_irq_controller,
-  vm_create_vcpu,
   vm_guest_ram_write_callback,
   vm_init,
   vm_ram_register_at,
@@ -31,7 +30,13 @@ import {
   vm_register_notification_callback,
   vm_run,
 } from "@sel4/vm";
-import { type HostFrameAccess, vcpu_set_bootargs, vm_arm, vm_arm_arch } from "@sel4/vm-arm";
+import {
+  create_vmm_plat_vcpu,
+  type HostFrameAccess,
+  vcpu_set_bootargs,
+  vm_arm,
+  vm_arm_arch,
+} from "@sel4/vm-arm";
 import {
   VIRT_RAM_BASE,
   VIRT_UART_BASE,
@@ -103,14 +108,15 @@ export async function vmmRootTask(
   const arch = vm_arm_arch({ host_access: request.host_access });
   const vm = vm_init(vmmSel4, arch, vka, simple, null, null, ep.object.cptr, "guest");
   if (vm === null) return failed("vm_init failed");
+  if (vm_create_default_irq_controller(vm) !== 0) return failed("cannot install the vGIC");
   const vcpus = [];
   for (let i = 0; i < request.num_vcpus; i++) {
-    const vcpu = vm_create_vcpu(vm, VCPU_PRIORITY);
+    // A vCPU with its virtual timer registered (acknowledged at EOI).
+    const vcpu = create_vmm_plat_vcpu(vm, VCPU_PRIORITY);
     if (vcpu === null) return failed(`cannot create vCPU ${i}`);
     vcpus.push(vcpu);
   }
   const boot = vcpus[BOOT_VCPU]!;
-  if (vm_create_default_irq_controller(vm) !== 0) return failed("cannot install the vGIC");
   if (vm_ram_register_at(vm, VIRT_RAM_BASE, request.ram_size, false) !== 0) {
     return failed(`cannot give the guest ${request.ram_size} bytes of RAM`);
   }

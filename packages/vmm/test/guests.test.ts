@@ -1,12 +1,11 @@
 /**
  * End to end: every recorded QEMU case of `@sel4/guests` (aarch64/virt) gives the same UART bytes
  * under `sel4-vmm run` with the same stdin, and `printf 'info\npoweroff\n' | pnpm start` answers
- * and exits 0. Needs the kernel model's ARM vCPU execution (`Kernel.useARMVCPUs`).
+ * and exits 0.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
-import { Kernel } from "@sel4/kernel";
 import { describe, expect, it } from "vitest";
 import {
   EXIT_GUARD,
@@ -58,21 +57,9 @@ async function runInProcess(args: string[], stdin: string) {
   return { result, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() };
 }
 
-/**
- * Cases known to differ, each with the reason. `it.fails` keeps them honest: the day the gap
- * closes, the test fails and the entry must go.
- */
-const KNOWN_GAPS: Readonly<Record<string, string>> = {
-  // The guest waits for its timer in WFI. seL4 traps WFI, vm-arm parks the vCPU until an
-  // interrupt is injected, and the kernel model delivers no virtual-timer event (VPPIEvent) to a
-  // vCPU blocked on that fault, so the machine falls idle after the first line (status 5).
-  timer: "virtual timer of a vCPU parked in a trapped WFI never fires",
-};
-
-describe.skipIf(!canRunGuests)("guests under sel4-vmm match QEMU byte for byte", () => {
+describe("guests under sel4-vmm match QEMU byte for byte", () => {
   for (const c of manifest.cases) {
-    const test = c.name in KNOWN_GAPS ? it.fails : it;
-    test(`${c.name} (${c.binary}, -smp ${c.smp})`, { timeout: 120_000 }, async () => {
+    it(`${c.name} (${c.binary}, -smp ${c.smp})`, { timeout: 120_000 }, async () => {
       const kernel = join(virtGuests, "bin", c.binary);
       const r = await runInProcess(["--kernel", kernel, "--smp", String(c.smp)], c.stdin);
       const expected = readFileSync(join(virtGuests, "expected", `${c.name}.txt`));
@@ -83,7 +70,7 @@ describe.skipIf(!canRunGuests)("guests under sel4-vmm match QEMU byte for byte",
   }
 });
 
-describe.skipIf(!canRunGuests)("run outcomes", () => {
+describe("run outcomes", () => {
   it("--max-insns stops the guest with status 4 and one line; --stats and --trace exits go to stderr", {
     timeout: 60_000,
   }, async () => {
