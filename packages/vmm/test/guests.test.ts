@@ -29,8 +29,6 @@ interface QemuCase {
 const manifest = JSON.parse(readFileSync(join(virtGuests, "expected", "cases.json"), "utf8")) as {
   cases: QemuCase[];
 };
-const canRunGuests =
-  typeof (Kernel.prototype as { useARMVCPUs?: unknown }).useARMVCPUs === "function";
 
 function options(args: string[]): RunOptions {
   const c = parseCommandLine(["run", ...args]);
