@@ -4,7 +4,7 @@ import { Instruction } from "./decode/instruction.js";
 import { GuestFault, Vector, VmExitSignal } from "./faults.js";
 import { FLAGS_NONE, type FlagState, IF, readEflags, TF, writeEflags } from "./flags.js";
 import { FpuState } from "./fpu.js";
-import { deliverFault } from "./interrupts.js";
+import { deliverFault, injectEntryEvent } from "./interrupts.js";
 import type { GuestPhysicalMemory } from "./memory.js";
 import { executeInstruction } from "./ops/execute.js";
 import {
@@ -16,7 +16,7 @@ import {
 } from "./paging.js";
 import { CR0_ET, CR0_PE, CS, LDTR, SS, TR } from "./registers.js";
 import { ActivityState, ExitReason, Interruptibility, PrimaryControl } from "./vmcs.js";
-import { injectEntryEvent, recordExit } from "./vmexit.js";
+import { recordExit } from "./vmexit.js";
 
 const INTERRUPT_WINDOW_EXITING = PrimaryControl.INTERRUPT_WINDOW_EXITING;
 

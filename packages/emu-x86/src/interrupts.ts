@@ -233,3 +233,22 @@ function deliverProtected(
   if ((gateType & 1) === 0) cleared |= IF;
   cpu.fStored &= ~cleared;
 }
+
+/**
+ * Delivers the event of the VM-entry interruption-information field (vector, type, error code;
+ * software interrupts and exceptions push EIP + the entry instruction length).
+ */
+export function injectEntryEvent(cpu: CpuCore): void {
+  const info = cpu.entryInterruptionInfo;
+  cpu.entryInterruptionInfo = info & 0x7fffffff;
+  const vector = info & 0xff;
+  const type = (info >> 8) & 7;
+  const errorCode = (info & INTERRUPTION_INFO_DELIVER_ERROR_CODE) !== 0 ? cpu.entryErrorCode : -1;
+  const software =
+    type === InterruptionType.SOFTWARE_INTERRUPT ||
+    type === InterruptionType.SOFTWARE_EXCEPTION ||
+    type === InterruptionType.PRIVILEGED_SOFTWARE_EXCEPTION;
+  const returnEip = software ? (cpu.eip + cpu.entryInstructionLength) | 0 : cpu.eip;
+  cpu.activity = 0;
+  deliverEvent(cpu, vector, type, errorCode, returnEip, false);
+}

@@ -1,7 +1,5 @@
 import type { CpuCore } from "./cpu.js";
 import { VmExitSignal } from "./faults.js";
-import { deliverEvent } from "./interrupts.js";
-import { INTERRUPTION_INFO_DELIVER_ERROR_CODE, InterruptionType } from "./vmcs.js";
 
 /** Records the exit information fields (the read-only data part of the VMCS). */
 export function recordExit(
@@ -35,23 +33,4 @@ export function instructionExit(cpu: CpuCore, reason: number, qualification: num
   cpu.eip = cpu.instructionStart;
   recordExit(cpu, reason, qualification, cpu.insn.length);
   throwExit();
-}
-
-/**
- * Delivers the event of the VM-entry interruption-information field (vector, type, error code;
- * software interrupts and exceptions push EIP + the entry instruction length).
- */
-export function injectEntryEvent(cpu: CpuCore): void {
-  const info = cpu.entryInterruptionInfo;
-  cpu.entryInterruptionInfo = info & 0x7fffffff;
-  const vector = info & 0xff;
-  const type = (info >> 8) & 7;
-  const errorCode = (info & INTERRUPTION_INFO_DELIVER_ERROR_CODE) !== 0 ? cpu.entryErrorCode : -1;
-  const software =
-    type === InterruptionType.SOFTWARE_INTERRUPT ||
-    type === InterruptionType.SOFTWARE_EXCEPTION ||
-    type === InterruptionType.PRIVILEGED_SOFTWARE_EXCEPTION;
-  const returnEip = software ? (cpu.eip + cpu.entryInstructionLength) | 0 : cpu.eip;
-  cpu.activity = 0;
-  deliverEvent(cpu, vector, type, errorCode, returnEip, false);
 }
