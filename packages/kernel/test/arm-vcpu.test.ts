@@ -22,6 +22,7 @@ import {
 import { describe, expect, it } from "vitest";
 import type { ARMVCPUExecution, ARMVCPUExecutorOptions } from "../src/index.js";
 import {
+  addVCPU,
   code,
   createGuest,
   GUEST_RAM,
@@ -423,6 +424,33 @@ describe("guests from @sel4/guests", () => {
       expect(run!.uart).toBe(expected(name));
     });
   }
+});
+
+/**
+ * `fixtures/qemu-virt-smp2.dtb`: QEMU's own device tree (`qemu-system-aarch64 -M
+ * virt,gic-version=2,dumpdtb=... -cpu cortex-a53 -smp 2`, PSCI over HVC) with the memory node
+ * shrunk to the 4 MiB the test VM has, recompiled with dtc.
+ */
+describe("a two-vCPU VM", () => {
+  it("smp: CPU 0 starts CPU 1 with PSCI CPU_ON twice; output as QEMU's with -smp 2", async () => {
+    const dir = new URL("../../guests/aarch64/virt/", import.meta.url);
+    const bin = new Uint8Array(readFileSync(new URL("bin/smp", dir)));
+    const dtb = new Uint8Array(
+      readFileSync(new URL("fixtures/qemu-virt-smp2.dtb", import.meta.url)),
+    );
+    let run: GuestRun | null = null;
+    await withVMM({}, async (sel4, alloc, [, bi, kernel]) => {
+      const cpu0 = createGuest(sel4, bi, alloc);
+      const cpu1 = addVCPU(sel4, bi, alloc, cpu0, 2n);
+      loadGuest(kernel, cpu0, GUEST_RAM, dtb);
+      const entry = loadElf(kernel, cpu0, bin);
+      const regs = sel4.seL4_TCB_ReadRegisters(cpu0.tcb, false, 0, 36).regs;
+      sel4.seL4_TCB_WriteRegisters(cpu0.tcb, false, 0, 36, { ...regs, x0: BigInt(GUEST_RAM) });
+      startGuest(sel4, cpu0, entry);
+      run = await runToPowerOff(sel4, cpu0, [cpu1]);
+    });
+    expect(run!.uart).toBe(readFileSync(new URL("expected/smp.txt", dir), "utf8"));
+  });
 });
 
 describe("whole-guest determinism", () => {

@@ -124,6 +124,31 @@ export function createGuest(
   return { tcb, vcpu, ep, vspace, faultEP: badged, ram };
 }
 
+/** Adds a vCPU to `guest`'s VM: a TCB in the same VSpace faulting to the same endpoint. */
+export function addVCPU(
+  sel4: Sel4_AArch64,
+  bi: seL4_BootInfo,
+  alloc: () => number,
+  guest: Guest,
+  badge: bigint,
+  prio = 100,
+): Guest {
+  const ut = ramUntyped(bi, 24);
+  const retype = (type: number) => {
+    const slot = alloc();
+    ok(sel4.seL4_Untyped_Retype(ut, type, 0, root, 0, 0, slot, 1), `retype ${type}`);
+    return slot;
+  };
+  const badged = alloc();
+  ok(sel4.seL4_CNode_Mint(root, badged, 64, root, guest.ep, 64, seL4_AllRights, badge), "mint");
+  const tcb = retype(1);
+  ok(sel4.seL4_TCB_Configure(tcb, badged, root, 0n, guest.vspace, 0n, 0, 0), "configure");
+  ok(sel4.seL4_TCB_SetSchedParams(tcb, seL4_CapInitThreadTCB, prio, prio), "prio");
+  const vcpu = retype(seL4_ARM_VCPUObject);
+  ok(sel4.seL4_ARM_VCPU_SetTCB(vcpu, tcb), "vcpu");
+  return { ...guest, tcb, vcpu, faultEP: badged };
+}
+
 /** Copies code or data into guest RAM at IPA `ipa`. */
 export function loadGuest(kernel: Kernel, guest: Guest, ipa: number, bytes: Uint8Array): void {
   const offset = ipa - GUEST_RAM;
@@ -229,6 +254,9 @@ const UART = 0x0900_0000n;
 const GICD = 0x0800_0000n;
 const PSCI_VERSION = 0x8400_0000n;
 const PSCI_SYSTEM_OFF = 0x8400_0008n;
+const PSCI_CPU_OFF = 0x8400_0002n;
+const PSCI_CPU_ON = 0xc400_0003n;
+const PSCI_AFFINITY_INFO = 0xc400_0004n;
 const VTIMER_PPI = 27;
 
 /**
@@ -239,14 +267,21 @@ const VTIMER_PPI = 27;
  */
 export async function runToPowerOff(
   sel4: Sel4_AArch64,
-  guest: Guest,
+  primary: Guest,
+  secondaries: readonly Guest[] = [],
   maxFaults = 100_000,
 ): Promise<GuestRun> {
   let uart = "";
   const labels: number[] = [];
-  const injected: (number | null)[] = [null, null, null, null];
+  const vcpus = [primary, ...secondaries];
+  const online = vcpus.map((_, i) => i === 0);
+  const lists = vcpus.map((): (number | null)[] => [null, null, null, null]);
   for (let n = 0; n < maxFaults; n++) {
-    const f = await receiveFault(sel4, guest.ep);
+    const f = await receiveFault(sel4, primary.ep);
+    const index = Number(f.badge) - 1;
+    const guest = vcpus[index];
+    if (guest === undefined) throw new Error(`fault from unknown badge ${f.badge}`);
+    const injected = lists[index]!;
     labels.push(f.label);
     switch (f.label) {
       case 5: {
@@ -272,7 +307,40 @@ export async function runToPowerOff(
         if (smc && Number(f.words[0]! >> 26n) !== 0x17) throw new Error(`VCPUFault ${f.words[0]}`);
         const x0 = smc ? guestRegister(sel4, guest, 0) : f.words[0]!;
         if (x0 === PSCI_SYSTEM_OFF) return { uart, labels };
-        const result = x0 === PSCI_VERSION ? 0x1_0002n : 0xffff_ffff_ffff_ffffn; // 1.2 or NOT_SUPPORTED
+        if (x0 === PSCI_CPU_OFF) {
+          // The vCPU stops; its fault stays unanswered.
+          ok(sel4.seL4_TCB_Suspend(guest.tcb), "CPU_OFF");
+          online[index] = false;
+          break;
+        }
+        let result = 0xffff_ffff_ffff_ffffn; // NOT_SUPPORTED
+        if (x0 === PSCI_VERSION) result = 0x1_0002n;
+        if (x0 === PSCI_CPU_ON || x0 === PSCI_AFFINITY_INFO) {
+          const target = Number(guestRegister(sel4, guest, 1) & 0xffn);
+          const t = vcpus[target];
+          if (t === undefined)
+            result = 0xffff_ffff_ffff_fffen; // INVALID_PARAMETERS
+          else if (x0 === PSCI_AFFINITY_INFO) result = online[target] ? 0n : 1n;
+          else if (online[target])
+            result = 0xffff_ffff_ffff_fffcn; // ALREADY_ON
+          else {
+            const entry = guestRegister(sel4, guest, 2);
+            const context = guestRegister(sel4, guest, 3);
+            ok(sel4.seL4_ARM_VCPU_WriteRegs(t.vcpu, 16, 0x8000_0000n | BigInt(target)), "VMPIDR");
+            const regs = sel4.seL4_TCB_ReadRegisters(t.tcb, false, 0, 36).regs;
+            ok(
+              sel4.seL4_TCB_WriteRegisters(t.tcb, true, 0, 36, {
+                ...regs,
+                pc: entry,
+                x0: context,
+                spsr: 0x3c5n,
+              }),
+              "CPU_ON",
+            );
+            online[target] = true;
+            result = 0n;
+          }
+        }
         resumeGuest(sel4, guest, 4, { reg: 0, value: result });
         break;
       }
