@@ -42,7 +42,9 @@ export function randomCodeSweep(cases: number, firstSeed = 1): SweepResult {
     if ((next() & 3) === 0) code[0] = 0x0f;
     if ((next() & 7) === 0) code.unshift(0x66);
     m.ram.set(code, 0x1000);
-    for (let r = 0; r < 8; r++) m.cpu.setRegister(r, (next() & 1) === 0 ? next() & 0xfff : next());
+    // Mostly addresses inside RAM, so memory operands get past their first access.
+    for (let r = 0; r < 8; r++)
+      m.cpu.setRegister(r, (next() & 7) === 0 ? next() : next() & 0x3fffff);
     m.cpu.writeVmcs(F.GUEST_RFLAGS, (next() & 0x8d5) | 2);
     m.cpu.writeVmcs(F.CONTROL_EXCEPTION_BITMAP, 0xffffffff);
     m.cpu.writeVmcs(F.GUEST_CR0, (next() & 7) === 0 ? 0x10 : 0x11);
