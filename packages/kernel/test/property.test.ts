@@ -140,7 +140,7 @@ describe.each(["aarch64", "x86_64"] as const)("%s random invocations", (arch) =>
           expect(violations).toEqual([]);
         },
       ),
-      { numRuns: runs, seed: 42 },
+      { numRuns: runs, seed: Number(process.env.KERNEL_PROPERTY_SEED ?? 42) },
     );
   });
 });
@@ -180,7 +180,7 @@ describe.each(["aarch64", "x86_64"] as const)("%s random meaningful invocations"
           succeeded += kernel.liveObjectCount;
         },
       ),
-      { numRuns: runs, seed: 7 },
+      { numRuns: runs, seed: Number(process.env.KERNEL_PROPERTY_SEED ?? 7) },
     );
     // The sequences do real work: many objects were alive at the end of the runs.
     expect(succeeded).toBeGreaterThan(runs * 10);
