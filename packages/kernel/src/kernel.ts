@@ -152,6 +152,12 @@ export class Kernel {
     if (this.config.arch !== "aarch64") {
       throw new KernelConfigError("ARM VCPUs need the aarch64 configuration");
     }
+    for (const key of ["counterFrequency", "instructionsPerSecond"] as const) {
+      const v = options[key];
+      if (v !== undefined && !(Number.isFinite(v) && v > 0)) {
+        throw new KernelConfigError(`${key} must be a positive finite number`);
+      }
+    }
     const executor = new ARMVCPUExecutor(this.k, options);
     this.k.executor = executor;
     return executor;

@@ -20,7 +20,12 @@ import {
   seL4_VCPUReg_TPIDR_EL1,
 } from "@sel4/sel4";
 import { describe, expect, it } from "vitest";
-import type { ARMVCPUExecution, ARMVCPUExecutorOptions } from "../src/index.js";
+import {
+  type ARMVCPUExecution,
+  type ARMVCPUExecutorOptions,
+  Kernel,
+  KernelConfigError,
+} from "../src/index.js";
 import {
   addVCPU,
   code,
@@ -65,6 +70,20 @@ async function withVMM(
   stats = { ...executor!.stats };
   return stats;
 }
+
+describe("useARMVCPUs", () => {
+  it("refuses the x86_64 configuration and clock rates that are not positive numbers", () => {
+    expect(() => new Kernel({ arch: "x86_64", ramSize: 8 * 2 ** 20 }).useARMVCPUs()).toThrow(
+      KernelConfigError,
+    );
+    const kernel = new Kernel({ arch: "aarch64", ramSize: 8 * 2 ** 20 });
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => kernel.useARMVCPUs({ instructionsPerSecond: bad })).toThrow(KernelConfigError);
+      expect(() => kernel.useARMVCPUs({ counterFrequency: bad })).toThrow(KernelConfigError);
+    }
+    expect(kernel.useARMVCPUs({ trapWFI: false }).stats).toEqual({ instructions: 0, idleSkips: 0 });
+  });
+});
 
 describe("guest exits become seL4 fault messages", () => {
   it("stage-2 data aborts, HVC, WFI, SMC: exact words, and the reply resumes the guest", async () => {
