@@ -7,7 +7,7 @@
 import type { AccessKind, PhysicalMemory, Stage2Result } from "@sel4/emu-aarch64";
 import type { PagingTable } from "../../objects/types.js";
 import type { KernelState } from "../../state.js";
-import { findVSpaceForASID, lookupPTSlot } from "../../vspace/common.js";
+import { findVSpaceForASID, type PTSlot } from "../../vspace/common.js";
 
 /** Physical address of the GIC virtual CPU interface (GICV) on qemu-arm-virt. */
 export const GICV_PADDR = 0x0804_0000;
@@ -21,6 +21,27 @@ const FSC_TRANSLATION = 0x04;
 const FSC_PERMISSION = 0x0c;
 /** seL4_ARM_ExecuteNever in a mapping's attributes. */
 const ATTR_EXECUTE_NEVER = 4n;
+
+/**
+ * `lookupPTSlot` for an IPA below 2^40 as a number (no BigInt on the TLB-miss path): the root
+ * indexes bits 39..30 (1024 entries), the next levels 9 bits each, down to the 4 KiB level.
+ */
+function walkStage2(root: PagingTable, ipa: number): PTSlot {
+  let table = root;
+  let shift = 30;
+  let entries = 1024;
+  for (;;) {
+    const index = Math.floor(ipa / 2 ** shift) % entries;
+    const e = table.entries.get(index);
+    if (e?.kind === "table" && shift > 12) {
+      table = e.table;
+      shift -= 9;
+      entries = 512;
+      continue;
+    }
+    return { table, index, bitsLeft: shift };
+  }
+}
 
 /** The stage-2 view of one vCPU's VSpace. */
 export class Stage2Memory implements PhysicalMemory {
@@ -68,7 +89,7 @@ export class Stage2Memory implements PhysicalMemory {
     }
     if (!(ipaPage >= 0 && ipaPage < IPA_LIMIT))
       return { kind: "fault", status: FSC_TRANSLATION | 1 };
-    const slot = lookupPTSlot(root, BigInt(ipaPage));
+    const slot = walkStage2(root, ipaPage);
     const level = (39 - slot.bitsLeft) / 9;
     const e = slot.table.entries.get(slot.index);
     if (e?.kind !== "page") return { kind: "fault", status: FSC_TRANSLATION | level };
