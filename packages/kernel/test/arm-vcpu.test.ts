@@ -173,6 +173,41 @@ describe("guest exits become seL4 fault messages", () => {
     expect(ips).toEqual(Array(3).fill(BigInt(GUEST_RAM)));
   });
 
+  it("every VCPU register index keeps its value through a guest slice; the guest sees them", async () => {
+    const written = Array.from({ length: 24 }, (_, i) => 0x1000n * BigInt(i + 1) + 0x11n);
+    written[0] = 0x34d5_8820n; // SCTLR: MMU off, as the guest expects
+    written[16] = 0x8000_0003n; // VMPIDR_EL2: the guest's MPIDR_EL1
+    written[14] = 0x4000_0800n; // VBAR_EL1: 2 KiB aligned
+    written[20] = 0n; // CNTV_CTL: timer off
+    let read: bigint[] = [];
+    let guestSaw: bigint[] = [];
+    await withVMM({}, async (sel4, alloc, [, bi, kernel]) => {
+      const guest = createGuest(sel4, bi, alloc);
+      loadGuest(
+        kernel,
+        guest,
+        GUEST_RAM,
+        code([
+          0xd538_00a3, // mrs x3, mpidr_el1
+          0xd538_c004, // mrs x4, vbar_el1
+          0x9100_03e6, // mov x6, sp  (SP_EL1 at EL1h)
+          HVC,
+        ]),
+      );
+      for (let i = 0; i < 24; i++) {
+        expect(sel4.seL4_ARM_VCPU_WriteRegs(guest.vcpu, i, written[i]!)).toBe(0);
+      }
+      expect(sel4.seL4_ARM_VCPU_WriteRegs(guest.vcpu, 24, 0n)).toBe(1); // InvalidArgument
+      expect(sel4.seL4_ARM_VCPU_ReadRegs(guest.vcpu, 24).error).toBe(1);
+      startGuest(sel4, guest, GUEST_RAM);
+      const f = await receiveFault(sel4, guest.ep);
+      guestSaw = [f.words[3]!, f.words[4]!, f.words[6]!];
+      read = Array.from({ length: 24 }, (_, i) => sel4.seL4_ARM_VCPU_ReadRegs(guest.vcpu, i).value);
+    });
+    expect(read).toEqual(written);
+    expect(guestSaw).toEqual([written[16], written[14], written[17]]);
+  });
+
   it("VCPU registers and TCB registers are the guest's EL1 and general state", async () => {
     const seen: bigint[] = [];
     await withVMM({}, async (sel4, alloc, [, bi, kernel]) => {
