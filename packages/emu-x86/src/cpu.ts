@@ -70,6 +70,8 @@ export class CpuCore implements FlagState {
   /** Guest-physical frame -> host EPT answer, valid where eptValid is 1. */
   readonly eptCache = new Int32Array(1 << 20);
   readonly eptValid = new Uint8Array(1 << 20);
+  /** Set during the read of a read-modify-write instruction (see readForWrite). */
+  rmw = false;
   /** Guest-physical address of the last MMIO translation (translateLinear returned -1). */
   mmioAddress = 0;
 
@@ -232,6 +234,17 @@ export class CpuCore implements FlagState {
     if (width === 32) this.write32(lin, v);
     else if (width === 16) this.write16(lin, v);
     else this.write8(lin, v);
+  }
+
+  /**
+   * The read of a read-modify-write instruction: an EPT violation on it reports a read and a
+   * write, as VT-x does for such instructions.
+   */
+  readForWrite(lin: number, width: number): number {
+    this.rmw = true;
+    const v = this.readW(lin, width);
+    this.rmw = false;
+    return v;
   }
 
   /** Code fetch (execute permission). */
@@ -408,6 +421,7 @@ export class CpuCore implements FlagState {
         this.loop(stopAt);
         return;
       } catch (e) {
+        this.rmw = false;
         if (e instanceof VmExitSignal) return;
         if (!(e instanceof GuestFault)) throw e;
         this.eip = this.instructionStart;

@@ -64,7 +64,8 @@ function eptViolation(
   // Qualification: bit 0 read, 1 write, 2 fetch; bits 3-5 what the entry allows; bit 7 the linear
   // address is valid; bit 8 set when the access was to the translated address itself (not to a
   // paging-structure entry).
-  const accessBit = access === ACCESS_WRITE ? 2 : access === ACCESS_EXECUTE ? 4 : 1;
+  const accessBit =
+    access === ACCESS_WRITE ? 2 : access === ACCESS_EXECUTE ? 4 : cpu.rmw && final ? 3 : 1;
   const qual = accessBit | ((entry & 7) << 3) | (1 << 7) | (final ? 1 << 8 : 0);
   recordExit(cpu, ExitReason.EPT_VIOLATION, qual, cpu.insn.length);
   cpu.exitGuestPhysical = gpa | 0;

@@ -331,6 +331,19 @@ describe("VM exits", () => {
       guestPhysical: 0x200010,
       guestLinear: 0x200010,
     });
+    // The read of a read-modify-write instruction reports a read and a write (bits 0 and 1).
+    const rmw = systemMachine(memory);
+    rmw.load(0x1000, "orl $1, 0x200010");
+    expect(rmw.cpu.run(100)).toMatchObject({
+      reason: ExitReason.EPT_VIOLATION,
+      qualification: 3 | (1 << 7) | (1 << 8),
+    });
+    const cmp = systemMachine(memory);
+    cmp.load(0x1000, "cmpl $1, 0x200010");
+    expect(cmp.cpu.run(100)).toMatchObject({
+      reason: ExitReason.EPT_VIOLATION,
+      qualification: 1 | (1 << 7) | (1 << 8),
+    });
     const r = systemMachine(memory);
     r.load(0x1000, "addl $1, 0x201ffe");
     exit = r.cpu.run(100);

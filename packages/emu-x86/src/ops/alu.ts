@@ -85,7 +85,7 @@ function aluRM(cpu: CpuCore, insn: Instruction, op: number, width: number, b: nu
     return;
   }
   const lin = cpu.effectiveAddress(insn);
-  const a = cpu.readW(lin, width);
+  const a = op === 7 ? cpu.readW(lin, width) : cpu.readForWrite(lin, width);
   if (op === 7) {
     alu(cpu, op, a, b, width);
     return;
@@ -195,7 +195,7 @@ export function registerAlu(t: Handler[]): void {
       cpu.setReg(insn.rm, w, r);
     } else {
       const lin = cpu.effectiveAddress(insn);
-      const dst = cpu.readW(lin, w);
+      const dst = cpu.readForWrite(lin, w);
       cpu.writeW(lin, w, mask(dst + src, w));
       alu(cpu, 0, dst, src, w);
       cpu.setReg(insn.reg, w, dst);
@@ -205,7 +205,7 @@ export function registerAlu(t: Handler[]): void {
     const w = opWidth(insn.opcode, insn);
     const acc = cpu.getReg(0, w);
     const lin = insn.mod === 3 ? 0 : cpu.effectiveAddress(insn);
-    const dst = insn.mod === 3 ? cpu.getReg(insn.rm, w) : cpu.readW(lin, w);
+    const dst = insn.mod === 3 ? cpu.getReg(insn.rm, w) : cpu.readForWrite(lin, w);
     const equal = acc === dst;
     // Memory is always written (the old value back on failure), as the processor does.
     const value = equal ? cpu.getReg(insn.reg, w) : dst;
@@ -221,7 +221,7 @@ export function registerAlu(t: Handler[]): void {
 function incDecRM(cpu: CpuCore, insn: Instruction, w: number): void {
   const dec = insn.reg === 1;
   const lin = insn.mod === 3 ? 0 : cpu.effectiveAddress(insn);
-  const a = insn.mod === 3 ? cpu.getReg(insn.rm, w) : cpu.readW(lin, w);
+  const a = insn.mod === 3 ? cpu.getReg(insn.rm, w) : cpu.readForWrite(lin, w);
   const res = mask(dec ? a - 1 : a + 1, w);
   if (insn.mod === 3) cpu.setReg(insn.rm, w, res);
   else cpu.writeW(lin, w, res);
@@ -268,14 +268,14 @@ function group3(cpu: CpuCore, insn: Instruction): void {
       return;
     case 2: {
       const lin = insn.mod === 3 ? 0 : cpu.effectiveAddress(insn);
-      const a = insn.mod === 3 ? cpu.getReg(insn.rm, w) : cpu.readW(lin, w);
+      const a = insn.mod === 3 ? cpu.getReg(insn.rm, w) : cpu.readForWrite(lin, w);
       if (insn.mod === 3) cpu.setReg(insn.rm, w, ~a);
       else cpu.writeW(lin, w, ~a);
       return;
     }
     case 3: {
       const lin = insn.mod === 3 ? 0 : cpu.effectiveAddress(insn);
-      const a = insn.mod === 3 ? cpu.getReg(insn.rm, w) : cpu.readW(lin, w);
+      const a = insn.mod === 3 ? cpu.getReg(insn.rm, w) : cpu.readForWrite(lin, w);
       const r = mask(-a, w);
       if (insn.mod === 3) cpu.setReg(insn.rm, w, r);
       else cpu.writeW(lin, w, r);

@@ -29,7 +29,7 @@ function bitTest(
       bit = signed - unit * w;
     }
     if (immediate) lin = cpu.effectiveAddress(insn);
-    value = cpu.readW(lin, w);
+    value = op === 0 ? cpu.readW(lin, w) : cpu.readForWrite(lin, w);
   }
   const cf = (value >>> bit) & 1;
   let r = value;

@@ -99,7 +99,7 @@ function shiftRM(cpu: CpuCore, insn: Instruction, w: number, count: number): voi
     return;
   }
   const lin = cpu.effectiveAddress(insn);
-  const a = cpu.readW(lin, w);
+  const a = cpu.readForWrite(lin, w);
   if ((count & 31) === 0) return;
   const r = shift(cpu, insn.reg, a, count, w);
   cpu.writeW(lin, w, r);
@@ -109,7 +109,7 @@ function doubleShift(cpu: CpuCore, insn: Instruction, count: number, left: boole
   const w = insn.opsize;
   count &= 31;
   const lin = insn.mod === 3 ? 0 : cpu.effectiveAddress(insn);
-  const dst = insn.mod === 3 ? cpu.getReg(insn.rm, w) : cpu.readW(lin, w);
+  const dst = insn.mod === 3 ? cpu.getReg(insn.rm, w) : cpu.readForWrite(lin, w);
   if (count === 0) return;
   const src = cpu.getReg(insn.reg, w);
   let r: number;

@@ -82,7 +82,7 @@ export function registerTransfer(t: Handler[]): void {
       cpu.setReg(insn.rm, w, a);
     } else {
       const lin = cpu.effectiveAddress(insn);
-      const b = cpu.readW(lin, w);
+      const b = cpu.readForWrite(lin, w);
       cpu.writeW(lin, w, a);
       cpu.setReg(insn.reg, w, b);
     }
