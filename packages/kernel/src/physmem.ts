@@ -33,6 +33,10 @@ const PAGE_SIZE = 1 << PAGE_BITS;
  */
 export class PhysicalMemory {
   private readonly pages = new Map<number, Uint8Array>();
+  /** The region of the latest successful bounds check (accesses cluster). */
+  private lastRegion: PhysicalRegion | null = null;
+  /** Word-access views of pages, dropped with their page. */
+  private readonly views = new WeakMap<Uint8Array, DataView>();
   /** Ranges backed by one contiguous buffer (see {@link PhysicalMemory.contiguous}). */
   private readonly spans: {
     readonly first: number;
@@ -57,7 +61,15 @@ export class PhysicalMemory {
     if (!Number.isSafeInteger(paddr) || !Number.isSafeInteger(length) || paddr < 0 || length < 0) {
       return false;
     }
-    return this.regions.some((r) => paddr >= r.base && paddr + length <= r.base + r.size);
+    const last = this.lastRegion;
+    if (last !== null && paddr >= last.base && paddr + length <= last.base + last.size) return true;
+    for (const r of this.regions) {
+      if (paddr >= r.base && paddr + length <= r.base + r.size) {
+        this.lastRegion = r;
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -116,6 +128,16 @@ export class PhysicalMemory {
       }
     }
     return undefined;
+  }
+
+  /** A DataView over a page, made once per page (word accesses are the IPC hot path). */
+  private view(page: Uint8Array): DataView {
+    let v = this.views.get(page);
+    if (v === undefined) {
+      v = new DataView(page.buffer, page.byteOffset, page.byteLength);
+      this.views.set(page, v);
+    }
+    return v;
   }
 
   private check(paddr: number, length: number): void {
@@ -182,7 +204,7 @@ export class PhysicalMemory {
     const offset = paddr - pageNo * PAGE_SIZE;
     if (offset + 8 > PAGE_SIZE)
       return new DataView(this.read(paddr, 8).buffer).getBigUint64(0, true);
-    return new DataView(page.buffer, page.byteOffset).getBigUint64(offset, true);
+    return this.view(page).getBigUint64(offset, true);
   }
 
   /** Writes a little-endian 64-bit word (the value is taken modulo 2^64). */
@@ -202,11 +224,7 @@ export class PhysicalMemory {
       page = this.newPage(pageNo);
       this.pages.set(pageNo, page);
     }
-    new DataView(page.buffer, page.byteOffset).setBigUint64(
-      offset,
-      BigInt.asUintN(64, value),
-      true,
-    );
+    this.view(page).setBigUint64(offset, BigInt.asUintN(64, value), true);
   }
 
   /** Zeroes `[paddr, paddr + length)`; whole pages are released back to "untouched". */
