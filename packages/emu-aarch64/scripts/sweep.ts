@@ -22,6 +22,8 @@ for (let done = 0; done < count; done += chunk) {
     );
     process.exit(1);
   }
+  const seconds = Math.round((performance.now() - started) / 1000);
+  console.error(`${done + n} words, no host exception (${seconds} s)`);
 }
 for (const low of [0x0000, 0x5555, 0xaaaa, 0xffff]) {
   const stats = sweep(65536, 3, (i) => ((i << 16) | low) >>> 0);
