@@ -5,7 +5,7 @@
  */
 import type { Kernel } from "@sel4/kernel";
 import { type Sel4_AArch64, seL4_NoError } from "@sel4/sel4";
-import type { HostFrameAccess } from "@sel4/vm-arm";
+import type { ArmGuestVspace, HostFrameAccess } from "@sel4/vm-arm";
 
 const PAGE_BITS = 12;
 
@@ -20,4 +20,30 @@ export function kernelHostAccess(sel4: Sel4_AArch64, kernel: Kernel): HostFrameA
     kernel.writePhysical(a.paddr, bytes);
     return r;
   };
+}
+
+/**
+ * Copies `bytes` into guest RAM at `gpa` straight into the frames the stage-2 address space maps
+ * there, one copy per frame (loading through 4 KiB `access_page` calls would copy each 2 MiB
+ * frame in and out once per page). 0, or -1 where no frame backs the range.
+ */
+export function kernelLoadGuest(
+  sel4: Sel4_AArch64,
+  kernel: Kernel,
+  space: ArmGuestVspace,
+  gpa: number,
+  bytes: Uint8Array,
+): number {
+  let done = 0;
+  while (done < bytes.length) {
+    const addr = gpa + done;
+    const f = space.frame_at(addr);
+    if (f === null) return -1;
+    const a = sel4.seL4_ARM_Page_GetAddress(f.cap);
+    if (a.error !== seL4_NoError) return -1;
+    const n = Math.min(f.base + 2 ** f.size_bits - addr, bytes.length - done);
+    kernel.writePhysical(a.paddr + (addr - f.base), bytes.subarray(done, done + n));
+    done += n;
+  }
+  return 0;
 }

@@ -23,14 +23,13 @@ import {
   vcpu_start,
   vm_assign_vcpu_target,
   vm_create_default_irq_controller,
-  vm_guest_ram_write_callback,
   vm_init,
   vm_ram_register_at,
-  vm_ram_touch,
   vm_register_notification_callback,
   vm_run,
 } from "@sel4/vm";
 import {
+  type ArmGuestVspace,
   create_vmm_plat_vcpu,
   type HostFrameAccess,
   vcpu_set_bootargs,
@@ -76,6 +75,8 @@ export interface VmmRootTaskRequest {
   readonly num_vcpus: number;
   /** Host access to frames (the model's physical memory). */
   readonly host_access: HostFrameAccess;
+  /** Copies bytes into guest RAM (through the frames mapped at `gpa`); 0 or -1. */
+  readonly load_guest: (space: ArmGuestVspace, gpa: number, bytes: Uint8Array) => number;
   /** The console. */
   readonly console: GuestConsolePort;
   /** Hooks around the VMM's waits. */
@@ -120,10 +121,11 @@ export async function vmmRootTask(
   if (vm_ram_register_at(vm, VIRT_RAM_BASE, request.ram_size, false) !== 0) {
     return failed(`cannot give the guest ${request.ram_size} bytes of RAM`);
   }
+  const space = vm.mem.vm_vspace as ArmGuestVspace;
   for (const seg of request.boot.segments) {
-    const bytes = new Uint8Array(seg.memsz);
+    const bytes = new Uint8Array(seg.memsz); // the tail past the file's bytes is zeroed
     bytes.set(seg.data);
-    if (vm_ram_touch(vm, seg.paddr, bytes.length, vm_guest_ram_write_callback, bytes) !== 0) {
+    if (request.load_guest(space, seg.paddr, bytes) !== 0) {
       return failed(`cannot load the guest at 0x${seg.paddr.toString(16)}`);
     }
   }

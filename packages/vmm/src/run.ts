@@ -27,7 +27,7 @@ import { HostConsole } from "./console/host-console.js";
 import { BootProgress } from "./console/progress.js";
 import { installGuestExecution, VIRTUAL_INSTRUCTIONS_PER_SECOND } from "./executor.js";
 import { classifyExit, ExitCounter, formatExit } from "./exits.js";
-import { kernelHostAccess } from "./host-access.js";
+import { kernelHostAccess, kernelLoadGuest } from "./host-access.js";
 import { HOST_SERIAL_IRQ, type VmmRootTaskOutcome, vmmRootTask } from "./root-task.js";
 
 /** Longest stretch of guest execution between two host turns, in wall-clock milliseconds. */
@@ -196,6 +196,8 @@ export async function runGuest(options: RunOptions, io: RunIo): Promise<RunResul
         ram_size: options.memory,
         num_vcpus: options.smp,
         host_access: kernelHostAccess(sel4 as Sel4_AArch64, kernel),
+        load_guest: (space, gpa, bytes) =>
+          kernelLoadGuest(sel4 as Sel4_AArch64, kernel, space, gpa, bytes),
         console: { transmit, take_input: () => console.take_input() },
         hooks: {
           before_wait: host_turn,
