@@ -6,7 +6,7 @@ import { FLAGS_NONE, type FlagState, IF, readEflags, TF, writeEflags } from "./f
 import { FpuState } from "./fpu.js";
 import { deliverFault, injectEntryEvent } from "./interrupts.js";
 import type { GuestPhysicalMemory } from "./memory.js";
-import { executeInstruction } from "./ops/execute.js";
+import { bindHandler, type Handler } from "./ops/execute.js";
 import {
   ACCESS_EXECUTE,
   ACCESS_READ,
@@ -502,6 +502,7 @@ export class CpuCore implements FlagState {
         if (insn === undefined) {
           insn = newInstruction();
           if (decode(this, insn, segBase[CS]!, eip, true) < 0) throw new GuestFault(Vector.GP, 0);
+          bindHandler(insn);
           cache.store(host, insn);
         }
         this.eip = (eip + insn.length) | 0;
@@ -509,10 +510,11 @@ export class CpuCore implements FlagState {
         insn = this.scratch;
         if (decode(this, insn, segBase[CS]!, eip, this.code32) < 0)
           throw new GuestFault(Vector.GP, 0);
+        bindHandler(insn);
         this.eip = this.code32 ? (eip + insn.length) | 0 : (eip + insn.length) & 0xffff;
       }
       this.insn = insn;
-      executeInstruction(this, insn);
+      (insn.handler as Handler)(this, insn);
       this.retired++;
       if ((shadow | trap) !== 0) {
         if (shadow !== 0) this.interruptibility &= ~shadow;

@@ -4,6 +4,11 @@
  * records, or generate code from them.
  */
 export class Instruction {
+  /**
+   * What executes it, chosen once after decoding (ops/execute.ts bindHandler); typed loosely
+   * here so the decoder stays independent of the CPU.
+   */
+  handler: (cpu: never, insn: Instruction) => void = () => {};
   /** Opcode: 0x00-0xff one-byte, 0x100-0x1ff for the 0F page. */
   opcode = 0;
   /** Length in bytes, prefixes included. */

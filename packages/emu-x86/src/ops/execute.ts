@@ -68,8 +68,11 @@ function lockAllowed(insn: Instruction): boolean {
   }
 }
 
-/** Runs the handler of `insn` (LOCK on an instruction that does not accept it is #UD). */
-export function executeInstruction(cpu: CpuCore, insn: Instruction): void {
-  if (insn.lock && !lockAllowed(insn)) undefinedOpcode();
-  HANDLERS[insn.opcode]!(cpu, insn);
+const INVALID_LOCK: Handler = () => undefinedOpcode();
+
+/** Chooses the handler of a decoded instruction (LOCK where it is not allowed is #UD). */
+export function bindHandler(insn: Instruction): void {
+  insn.handler = (
+    insn.lock && !lockAllowed(insn) ? INVALID_LOCK : HANDLERS[insn.opcode]!
+  ) as Instruction["handler"];
 }
