@@ -42,7 +42,7 @@ import {
   runToPowerOff,
   startGuest,
 } from "./arm-vm.js";
-import { ramUntyped, runRoot, slots } from "./helpers.js";
+import { ramUntyped, runRoot, slots, startThread } from "./helpers.js";
 
 const HVC = 0xd400_0002;
 
@@ -417,6 +417,38 @@ describe("virtual timer, vGIC and idle", () => {
     expect(stats.idleSkips).toBe(1);
     expect(stats.instructions).toBeGreaterThanOrEqual(16_000);
     expect(stats.instructions).toBeLessThan(16_100);
+  });
+
+  it("time only jumps when no other thread of the sleeper's priority can run", async () => {
+    let executor: ARMVCPUExecution | null = null;
+    const clockSeenByPeer: number[] = [];
+    await runRoot(
+      { arch: "aarch64" },
+      async (sel4, bi, kernel) => {
+        if (sel4.config !== "aarch64") return;
+        const alloc = slots(bi);
+        const guest = createGuest(sel4, bi, alloc, { gicv: true });
+        timerGuest(kernel, guest);
+        startGuest(sel4, guest, GUEST_RAM);
+        // A TypeScript thread at the vCPU's priority, runnable while the guest sleeps.
+        startThread(sel4, kernel, alloc, ramUntyped(bi, 20), async ({ sel4: peer }) => {
+          for (let i = 0; i < 3; i++) {
+            clockSeenByPeer.push(executor!.stats.instructions);
+            await peer.seL4_Yield();
+          }
+        });
+        const vppi = await receiveFault(sel4, guest.ep);
+        expect(vppi.label).toBe(seL4_Fault_VPPIEvent);
+      },
+      (k) => {
+        executor = k.useARMVCPUs({ trapWFI: false });
+      },
+    );
+    // The peer ran three times before the guest's timer (16,000 instructions away) was reached.
+    expect(clockSeenByPeer).toHaveLength(3);
+    expect(Math.max(...clockSeenByPeer)).toBeLessThan(1000);
+    expect(executor!.stats.instructions).toBeGreaterThanOrEqual(16_000);
+    expect(executor!.stats.idleSkips).toBe(1);
   });
 
   it("is deterministic: the same run twice gives the same faults at the same virtual time", async () => {

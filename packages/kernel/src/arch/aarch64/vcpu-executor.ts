@@ -13,7 +13,6 @@
 import { Aarch64Cpu, Hcr, IrqLine, Reg } from "@sel4/emu-aarch64";
 import type { ExecutionContext, ExecutorExit, ThreadExecutor } from "../../executor.js";
 import type { Fault, PagingTable, TCB, VCPU } from "../../objects/types.js";
-import { isRunnable } from "../../scheduler.js";
 import type { KernelState } from "../../state.js";
 import { findVSpaceForASID } from "../../vspace/common.js";
 import { Stage2Memory } from "./stage2.js";
@@ -217,19 +216,24 @@ export class ARMVCPUExecutor implements ARMVCPUExecution {
   }
 
   /**
-   * A vCPU sleeping in WFI. If every runnable vCPU sleeps, virtual time jumps to the earliest
-   * timer event among them; if none has one, nothing can wake it but the VMM, so the WFI is
+   * A vCPU sleeping in WFI. If no other thread of its priority or above can run (every such
+   * thread is a vCPU sleeping with nothing pending), virtual time jumps to the earliest timer
+   * event among those sleepers; if none has one, nothing can wake it but the VMM, so the WFI is
    * reported as if trapped (a VCPUFault at the WFI) rather than spinning forever.
    */
   private sleep(m: VCPUMachine): ExecutorExit {
-    const sleepers: VCPUMachine[] = [];
-    for (const other of this.machines.values()) {
-      const owner = other.vcpu.tcb;
-      if (!other.vcpu.live || owner === null || !isRunnable(owner)) continue;
-      // The VMM may have injected since that vCPU last ran: its VCPU object is the truth.
-      if (other !== m) other.cpu.gic.lr.set(other.vcpu.lrs);
-      if (!other.sleeping || other.cpu.interruptPending()) return { kind: "idle" };
-      sleepers.push(other);
+    const self = m.vcpu.tcb!;
+    const sleepers: VCPUMachine[] = [m];
+    for (let p = 255; p >= self.priority; p--) {
+      for (const t of this.k.readyQueues[p]!) {
+        if (t === self) continue;
+        const other = t.vcpu === null ? undefined : this.machines.get(t.vcpu);
+        if (other === undefined || !other.sleeping) return { kind: "idle" };
+        // The VMM may have injected since that vCPU last ran: its VCPU object is the truth.
+        other.cpu.gic.lr.set(other.vcpu.lrs);
+        if (other.cpu.interruptPending()) return { kind: "idle" };
+        sleepers.push(other);
+      }
     }
     let next = Number.POSITIVE_INFINITY;
     for (const s of sleepers) {
