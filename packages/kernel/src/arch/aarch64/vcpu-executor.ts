@@ -7,8 +7,8 @@
  * interrupt, VPPIEvent when the virtual timer fires.
  *
  * All vCPUs share one virtual clock counted in executed guest instructions, so runs are
- * deterministic. With WFI traps disabled a guest may sleep in WFI; when every runnable vCPU
- * sleeps, the clock jumps to the next timer event instead of spinning.
+ * deterministic. With WFI traps disabled a guest may sleep in WFI; when nothing else of its
+ * priority or above can run, the clock jumps to the next timer event instead of spinning.
  */
 import { Aarch64Cpu, Hcr, IrqLine, Reg } from "@sel4/emu-aarch64";
 import type { ExecutionContext, ExecutorExit, ThreadExecutor } from "../../executor.js";
