@@ -372,6 +372,7 @@ export class CpuCore implements FlagState {
   }
 
   setCpl(cpl: number): void {
+    if (cpl !== this.cpl) this.decoded.epoch++;
     this.cpl = cpl;
     this.userBit = cpl === 3 ? 1 : 0;
   }
@@ -472,6 +473,7 @@ export class CpuCore implements FlagState {
     const cache = this.decoded;
     const tlb = this.tlb;
     const segBase = this.segBase;
+    let prev: Instruction | null = null;
     for (;;) {
       if (this.retired >= stopAt) {
         recordExit(this, ExitReason.VMX_TIMER, 0, 0);
@@ -494,24 +496,44 @@ export class CpuCore implements FlagState {
       const shadow = this.interruptibility;
       const trap = this.fStored & TF;
       const lin = (segBase[CS]! + eip) | 0;
-      const e = tlb[lin >>> 12]!;
       let insn: Instruction | undefined;
-      if ((e & (16 << this.userBit)) !== 0 && (lin & 0xfff) <= 0xff0 && this.code32) {
-        const host = (e & ~0xfff) + (lin & 0xfff);
-        insn = cache.lookup(host, true);
-        if (insn === undefined) {
-          insn = newInstruction();
-          if (decode(this, insn, segBase[CS]!, eip, true) < 0) throw new GuestFault(Vector.GP, 0);
-          bindHandler(insn);
-          cache.store(host, insn);
-        }
+      if (
+        prev !== null &&
+        prev.nextLinear === lin &&
+        prev.nextEpoch === cache.epoch &&
+        prev.next !== null &&
+        this.code32
+      ) {
+        // Straight from the previous instruction's link: no TLB or cache lookup.
+        insn = prev.next;
         this.eip = (eip + insn.length) | 0;
+        prev = insn;
       } else {
-        insn = this.scratch;
-        if (decode(this, insn, segBase[CS]!, eip, this.code32) < 0)
-          throw new GuestFault(Vector.GP, 0);
-        bindHandler(insn);
-        this.eip = this.code32 ? (eip + insn.length) | 0 : (eip + insn.length) & 0xffff;
+        const e = tlb[lin >>> 12]!;
+        if ((e & (16 << this.userBit)) !== 0 && (lin & 0xfff) <= 0xff0 && this.code32) {
+          const host = (e & ~0xfff) + (lin & 0xfff);
+          insn = cache.lookup(host, true);
+          if (insn === undefined) {
+            insn = newInstruction();
+            if (decode(this, insn, segBase[CS]!, eip, true) < 0) throw new GuestFault(Vector.GP, 0);
+            bindHandler(insn);
+            cache.store(host, insn);
+          }
+          if (prev !== null) {
+            prev.next = insn;
+            prev.nextLinear = lin;
+            prev.nextEpoch = cache.epoch;
+          }
+          this.eip = (eip + insn.length) | 0;
+          prev = insn;
+        } else {
+          insn = this.scratch;
+          if (decode(this, insn, segBase[CS]!, eip, this.code32) < 0)
+            throw new GuestFault(Vector.GP, 0);
+          bindHandler(insn);
+          this.eip = this.code32 ? (eip + insn.length) | 0 : (eip + insn.length) & 0xffff;
+          prev = null;
+        }
       }
       this.insn = insn;
       (insn.handler as Handler)(this, insn);

@@ -205,6 +205,7 @@ function checkPermission(
 
 /** Drops TLB entries: all of them, or all but global pages (a CR3 load). */
 export function flushTlb(cpu: CpuCore, includingGlobal: boolean): void {
+  cpu.decoded.epoch++;
   const list = cpu.tlbFilled;
   let kept = 0;
   for (let i = 0; i < cpu.tlbCount; i++) {
@@ -217,6 +218,7 @@ export function flushTlb(cpu: CpuCore, includingGlobal: boolean): void {
 
 /** INVLPG: drops the entry of one linear page, global or not. */
 export function invalidatePage(cpu: CpuCore, lin: number): void {
+  cpu.decoded.epoch++;
   cpu.tlb[lin >>> 12] = 0;
 }
 

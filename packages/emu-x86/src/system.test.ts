@@ -140,6 +140,19 @@ describe("self-modifying code", () => {
   });
 });
 
+describe("self-modifying code, linked instructions", () => {
+  it("patching the instruction that followed last time is seen on the next pass", () => {
+    const m = systemMachine();
+    m.load(
+      0x1000,
+      "mov $2, %ecx\n xor %eax, %eax\n xor %ebx, %ebx\n mov $0x40, %dl\n1: movb %dl, (2f)\n2: inc %eax\n mov $0x43, %dl\n loop 1b\n hlt",
+    );
+    runToHlt(m.cpu);
+    // First pass: INC EAX (0x40); second pass: the byte became INC EBX (0x43).
+    expect([m.cpu.getRegister(0), m.cpu.getRegister(3)]).toEqual([1, 1]);
+  });
+});
+
 describe("real mode", () => {
   it("segment arithmetic and INT through the IVT with IRET", () => {
     const memory = createFlatMemory(1 << 20);

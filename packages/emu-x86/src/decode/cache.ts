@@ -12,6 +12,12 @@ export class DecodedCache {
   readonly codePages: Uint8Array;
   private readonly pages: (Instruction[] | undefined)[];
   private readonly cachedPages: number[] = [];
+  /**
+   * Bumped whenever cached code or the way linear addresses reach it may have changed (page
+   * invalidation, TLB flush, CPL change); instruction-to-instruction links of older epochs are
+   * ignored.
+   */
+  epoch = 0;
 
   constructor(ramBytes: number) {
     const count = Math.ceil(ramBytes / 4096);
@@ -42,12 +48,14 @@ export class DecodedCache {
 
   /** Drops the decodings of one RAM page (it was written). */
   invalidatePage(index: number): void {
+    this.epoch++;
     this.pages[index] = undefined;
     this.codePages[index] = 0;
   }
 
   /** Drops everything. */
   flush(): void {
+    this.epoch++;
     for (const index of this.cachedPages) this.invalidatePage(index);
     this.cachedPages.length = 0;
   }

@@ -45,4 +45,10 @@ export class Instruction {
   imm2 = 0;
   /** The code size (CS.D) it was decoded for. */
   code32 = true;
+  /** The instruction that last followed this one (a cached decoding), with where it was. */
+  next: Instruction | null = null;
+  /** Linear address `next` was fetched from. */
+  nextLinear = 0;
+  /** DecodedCache.epoch when the link was made; any later change of code or mapping breaks it. */
+  nextEpoch = -1;
 }
