@@ -12,11 +12,23 @@ import type { KernelState } from "./state.js";
 /** IRQs a hyp kernel on qemu-arm-virt holds itself: VGIC maintenance, EL2 timer, virtual timer. */
 export const ARM_RESERVED_IRQS = [25, 26, 27] as const;
 
-function issue(inv: Invocation, irq: number, index: bigint, depthWord: bigint): InvocationReply {
+/** pc99 under QEMU: one IOAPIC with 24 pins. */
+const IOAPIC_COUNT = 1;
+const IOAPIC_PINS = 24;
+
+function issue(
+  inv: Invocation,
+  irq: number,
+  index: bigint,
+  depthWord: bigint,
+  validate: () => void = () => {},
+): InvocationReply {
   const { k } = inv;
   if (k.irqState[irq] !== "inactive") throw fail.revokeFirst();
   const dest = lookupSlotForCNodeOp(false, inv.extraCaps[0]!.cap, index, depthOf(depthWord));
   if (dest.cap.type !== "null") throw fail.deleteFirst();
+  // Controller-specific checks come after the destination checks (ioapic_decode_map_pin_to_vector).
+  validate();
   k.irqState[irq] = "signal";
   k.irqMasked.delete(irq);
   cteInsert({ type: "irq_handler", irq }, inv.slot, dest);
@@ -55,7 +67,14 @@ export function decodeIRQControlInvocation(inv: Invocation): InvocationReply {
       if (arg(inv, 3) > 31n) throw fail.rangeError(0, 31);
       if (arg(inv, 4) > 7n) throw fail.rangeError(0, 7);
     }
-    return issue(inv, Number(vector), arg(inv, 0), arg(inv, 1));
+    if (label === X86Label.X86IRQIssueIRQHandlerMSI)
+      return issue(inv, Number(vector), arg(inv, 0), arg(inv, 1));
+    return issue(inv, Number(vector), arg(inv, 0), arg(inv, 1), () => {
+      if (arg(inv, 2) >= BigInt(IOAPIC_COUNT)) throw fail.rangeError(0, IOAPIC_COUNT - 1);
+      if (arg(inv, 3) >= BigInt(IOAPIC_PINS)) throw fail.rangeError(0, IOAPIC_PINS - 1);
+      if (arg(inv, 4) > 1n) throw fail.invalidArgument(2);
+      if (arg(inv, 5) > 1n) throw fail.invalidArgument(3);
+    });
   }
   throw fail.illegalOperation();
 }

@@ -198,3 +198,53 @@ describe("VCPUs and I/O ports", () => {
     expect(label).toBe(2);
   });
 });
+
+it("x86 IRQControl_GetIOAPIC: vector range, then destination, then IOAPIC/pin/level/polarity checks", async () => {
+  const out: number[] = [];
+  await runRoot({ arch: "x86_64" }, async (sel4, bi) => {
+    if (sel4.config !== "x86_64") return;
+    const alloc = slots(bi);
+    const d = alloc();
+    const get = (
+      slot: number,
+      ioapic: number,
+      pin: number,
+      level: number,
+      polarity: number,
+      vector: number,
+    ) =>
+      sel4.seL4_IRQControl_GetIOAPIC(
+        seL4_CapIRQControl,
+        root,
+        slot,
+        64,
+        ioapic,
+        pin,
+        level,
+        polarity,
+        vector,
+      );
+    out.push(get(d, 0, 4, 0, 0, 108));
+    out.push(get(d, 1, 4, 0, 0, 10));
+    out.push(get(d, 0, 24, 0, 0, 10));
+    out.push(get(d, 0, 4, 2, 0, 10), Number(sel4.seL4_GetMR(0)));
+    out.push(get(d, 0, 4, 0, 2, 10), Number(sel4.seL4_GetMR(0)));
+    out.push(get(d, 0, 4, 1, 1, 10));
+    out.push(get(alloc(), 0, 5, 0, 0, 10));
+    out.push(get(d, 0, 5, 0, 0, 11));
+    out.push(sel4.seL4_IRQControl_Get(seL4_CapIRQControl, 4, root, alloc(), 64));
+  });
+  expect(out).toEqual([
+    seL4_RangeError,
+    seL4_RangeError,
+    seL4_RangeError,
+    seL4_InvalidArgument,
+    2,
+    seL4_InvalidArgument,
+    3,
+    seL4_NoError,
+    seL4_RevokeFirst,
+    seL4_DeleteFirst,
+    seL4_IllegalOperation,
+  ]);
+});
