@@ -4,10 +4,6 @@
  * PIC pair, the guest clock and the event loop around `seL4_VMEnter`.
  */
 import {
-  type Sel4_X86_64,
-  seL4_CapInitThreadTCB,
-  seL4_NoError,
-  type seL4_Word,
   SEL4_VMENTER_CALL_CONTROL_PPC_MR,
   SEL4_VMENTER_CALL_EIP_MR,
   SEL4_VMENTER_CALL_INTERRUPT_INFO_MR,
@@ -19,6 +15,10 @@ import {
   SEL4_VMENTER_FAULT_QUALIFICATION_MR,
   SEL4_VMENTER_FAULT_REASON_MR,
   SEL4_VMENTER_FAULT_RFLAGS_MR,
+  type Sel4_X86_64,
+  seL4_CapInitThreadTCB,
+  seL4_NoError,
+  type seL4_Word,
   VMX_CONTROL_PIN_EXECUTION_CONTROLS,
   VMX_GUEST_CR0,
   VMX_GUEST_CR3,
@@ -37,8 +37,8 @@ import {
   VM_GUEST_SHUTDOWN_EXIT,
   type VmArch,
   type VmArchFactory,
-  vm_memory_handle_fault,
   type vm_exit_result_t,
+  vm_memory_handle_fault,
   type vm_t,
   type vm_vcpu_t,
 } from "@sel4/vm";
@@ -62,8 +62,8 @@ import {
   IO_FAULT_ERROR,
   IO_FAULT_HANDLED,
   IO_FAULT_UNHANDLED,
-  type ioport_interface_t,
   IoPortList,
+  type ioport_interface_t,
 } from "./ioports.js";
 import { init_guest_vmcs } from "./vcpu-init.js";
 import { vcpu_arch, type x86_vcpu_arch_t } from "./vcpu-state.js";
@@ -169,7 +169,12 @@ export class X86Vm implements VmArch {
     if (this.#sel4.seL4_TCB_BindNotification(tcb, vm.host_endpoint) !== seL4_NoError) return -1;
     this.ept_root = root.object.cptr;
     vm.mem.vm_vspace_root = root.object;
-    vm.mem.vm_vspace = new X86GuestVspace(this.#sel4, vm.vka, root.object.cptr, this.#options.host_access ?? null);
+    vm.mem.vm_vspace = new X86GuestVspace(
+      this.#sel4,
+      vm.vka,
+      root.object.cptr,
+      this.#options.host_access ?? null,
+    );
     return 0;
   }
 
@@ -180,7 +185,13 @@ export class X86Vm implements VmArch {
     const gs = new GuestState(this.#sel4, vcpu.vcpu.cptr);
     const arch: x86_vcpu_arch_t = {
       guest_state: gs,
-      exit: { in_exit: false, reason: 0, qualification: 0n, instruction_length: 0, guest_physical: 0 },
+      exit: {
+        in_exit: false,
+        reason: 0,
+        qualification: 0n,
+        instruction_length: 0,
+        guest_physical: 0,
+      },
       interrupt_halt: false,
       fault: null,
     };
@@ -234,7 +245,9 @@ export class X86Vm implements VmArch {
       gs.learn(VMX_GUEST_RFLAGS, sel4.seL4_GetMR(SEL4_VMENTER_FAULT_RFLAGS_MR));
       gs.learn(VMX_GUEST_INTERRUPTABILITY, sel4.seL4_GetMR(SEL4_VMENTER_FAULT_GUEST_INT_MR));
       gs.learn(VMX_GUEST_CR3, sel4.seL4_GetMR(SEL4_VMENTER_FAULT_CR3_MR));
-      gs.learn_context(Array.from({ length: 7 }, (_, i) => sel4.seL4_GetMR(SEL4_VMENTER_FAULT_EAX + i)));
+      gs.learn_context(
+        Array.from({ length: 7 }, (_, i) => sel4.seL4_GetMR(SEL4_VMENTER_FAULT_EAX + i)),
+      );
       a.exit.in_exit = true;
       a.exit.reason = Number(sel4.seL4_GetMR(SEL4_VMENTER_FAULT_REASON_MR) & MASK32);
       a.exit.qualification = sel4.seL4_GetMR(SEL4_VMENTER_FAULT_QUALIFICATION_MR);
@@ -283,7 +296,12 @@ export class X86Vm implements VmArch {
   #notification(badge: seL4_Word): number {
     const cb = this.vm.run.notification_callback;
     if (cb === null) return 0;
-    return cb(this.vm, badge, { label: 0n, capsUnwrapped: 0n, extraCaps: 0n, length: 0n } as never, this.vm.run.notification_callback_cookie);
+    return cb(
+      this.vm,
+      badge,
+      { label: 0n, capsUnwrapped: 0n, extraCaps: 0n, length: 0n } as never,
+      this.vm.run.notification_callback_cookie,
+    );
   }
 
   /** Arms the preemption timer for the nearest device deadline; returns the instructions armed. */
@@ -355,12 +373,19 @@ export class X86Vm implements VmArch {
       if (this.pic.has_interrupt()) gs.control_ppc |= VMX_CONTROL_PPC_INTERRUPT_WINDOW;
     } else if ((gs.control_entry & ENTRY_INFO_VALID) === 0n) {
       gs.control_ppc |= VMX_CONTROL_PPC_INTERRUPT_WINDOW;
-      if (a.interrupt_halt && ((gs.read(VMX_GUEST_RFLAGS) ?? 0n) & RFLAGS_IF) !== 0n) a.interrupt_halt = false;
+      if (a.interrupt_halt && ((gs.read(VMX_GUEST_RFLAGS) ?? 0n) & RFLAGS_IF) !== 0n)
+        a.interrupt_halt = false;
     }
   }
 
   /** An access to an I/O port: the value read (or 0 for a write); null on IO_FAULT_ERROR. */
-  port_access(vcpu: vm_vcpu_t, port: number, is_in: boolean, value: number, size: number): number | null {
+  port_access(
+    vcpu: vm_vcpu_t,
+    port: number,
+    is_in: boolean,
+    value: number,
+    size: number,
+  ): number | null {
     const entry = this.io_ports.find(port);
     let result: number;
     let read = 0;
@@ -440,7 +465,10 @@ export class X86Vm implements VmArch {
     const pde = this.guest_physical_read(cr3 + ((linear >>> 22) << 2), 4);
     if (pde === null || (pde & 1) === 0) return null;
     if ((pde & 0x80) !== 0) return ((pde & 0xffc0_0000) | (linear & 0x3f_ffff)) >>> 0;
-    const pte = this.guest_physical_read(((pde & 0xffff_f000) >>> 0) + (((linear >>> 12) & 0x3ff) << 2), 4);
+    const pte = this.guest_physical_read(
+      ((pde & 0xffff_f000) >>> 0) + (((linear >>> 12) & 0x3ff) << 2),
+      4,
+    );
     if (pte === null || (pte & 1) === 0) return null;
     return ((pte & 0xffff_f000) | (linear & 0xfff)) >>> 0;
   }
@@ -491,7 +519,13 @@ export class X86Vm implements VmArch {
   }
 
   /** One access to a memory reservation, as a fault its handler sees; the value read, or null. */
-  device_access(vcpu: vm_vcpu_t, gpa: number, size: number, is_read: boolean, value: number): number | null {
+  device_access(
+    vcpu: vm_vcpu_t,
+    gpa: number,
+    size: number,
+    is_read: boolean,
+    value: number,
+  ): number | null {
     const a = vcpu_arch(vcpu);
     a.fault = { addr: gpa, size, is_read, data: BigInt(value >>> 0), completed: false };
     try {
@@ -504,18 +538,22 @@ export class X86Vm implements VmArch {
     }
   }
 
+  /** The guest-physical address of the access being emulated (else the exit's). */
   get_vcpu_fault_address(vcpu: vm_vcpu_t): number {
     return vcpu_arch(vcpu).fault?.addr ?? vcpu_arch(vcpu).exit.guest_physical;
   }
 
+  /** The guest RIP of the exiting instruction. */
   get_vcpu_fault_ip(vcpu: vm_vcpu_t): seL4_Word {
     return vcpu_arch(vcpu).guest_state.eip;
   }
 
+  /** The value stored (writes) or provided so far (reads). */
   get_vcpu_fault_data(vcpu: vm_vcpu_t): seL4_Word {
     return vcpu_arch(vcpu).fault?.data ?? 0n;
   }
 
+  /** The access-width mask shifted to its byte lane in the 32-bit word. */
   get_vcpu_fault_data_mask(vcpu: vm_vcpu_t): seL4_Word {
     const f = vcpu_arch(vcpu).fault;
     if (f === null) return 0n;
@@ -523,14 +561,17 @@ export class X86Vm implements VmArch {
     return (mask << BigInt((f.addr & 3) * 8)) & MASK32;
   }
 
+  /** The access width in bytes. */
   get_vcpu_fault_size(vcpu: vm_vcpu_t): number {
     return vcpu_arch(vcpu).fault?.size ?? 0;
   }
 
+  /** True for a load. */
   is_vcpu_read_fault(vcpu: vm_vcpu_t): boolean {
     return vcpu_arch(vcpu).fault?.is_read ?? false;
   }
 
+  /** Sets the value a load returns. 0, or -1 outside an access. */
   set_vcpu_fault_data(vcpu: vm_vcpu_t, data: seL4_Word): number {
     const f = vcpu_arch(vcpu).fault;
     if (f === null) return -1;
@@ -538,21 +579,26 @@ export class X86Vm implements VmArch {
     return 0;
   }
 
+  /** Marks the access complete (RIP moves past the whole instruction afterwards). */
   advance_vcpu_fault(vcpu: vm_vcpu_t): void {
     const f = vcpu_arch(vcpu).fault;
     if (f !== null) f.completed = true;
   }
 
+  /** Nothing to do: an access not completed is simply retried by the guest. */
   restart_vcpu_fault(_vcpu: vm_vcpu_t): void {}
 
+  /** An edge on PIC line `irq`. 0 or -1. */
   vm_inject_irq(_vcpu: vm_vcpu_t, irq: number): number {
     return this.pic.inject_irq(irq);
   }
 
+  /** Drives PIC line `irq`. 0 or -1. */
   vm_set_irq_level(_vcpu: vm_vcpu_t, irq: number, irq_level: number): number {
     return this.pic.set_irq_level(irq, irq_level);
   }
 
+  /** Hears the guest's EOI of PIC line `irq`. 0 or -1. */
   vm_register_irq(_vcpu: vm_vcpu_t, irq: number, ack_fn: irq_ack_fn_t, cookie: unknown): number {
     if (!Number.isInteger(irq) || irq < 0 || irq > 15 || typeof ack_fn !== "function") return -1;
     this.#irqAcks.set(irq, { fn: ack_fn, cookie });
@@ -567,7 +613,9 @@ export class X86Vm implements VmArch {
       desc: "i8259",
       port_in: (_v: vm_vcpu_t, _c: unknown, port: number, size: number) => {
         const v = size === 1 ? pic.port_in(port) : null;
-        return v === null ? { result: IO_FAULT_ERROR, value: 0 } : { result: IO_FAULT_HANDLED, value: v };
+        return v === null
+          ? { result: IO_FAULT_ERROR, value: 0 }
+          : { result: IO_FAULT_HANDLED, value: v };
       },
       port_out: (_v: vm_vcpu_t, _c: unknown, port: number, size: number, value: number) =>
         size === 1 && pic.port_out(port, value) ? (0 as const) : IO_FAULT_ERROR,

@@ -20,11 +20,11 @@ import {
   type vm_exit_result_t,
   type vm_vcpu_t,
 } from "@sel4/vm";
+import type { X86Vm } from "./arch.js";
 import { vm_cpuid_values } from "./cpuid.js";
 import type { GuestState, vcpu_context_reg_t } from "./guest-state.js";
 import { IO_FAULT_ERROR, IO_FAULT_UNHANDLED } from "./ioports.js";
 import { emulate_mmio_instruction } from "./mmio/emulate.js";
-import type { X86Vm } from "./arch.js";
 import { vcpu_arch } from "./vcpu-state.js";
 import { RFLAGS_IF, VMX_CONTROL_PPC_INTERRUPT_WINDOW } from "./vmcs.js";
 
@@ -53,7 +53,11 @@ export function vm_cpuid_handler(vcpu: vm_vcpu_t): vm_exit_result_t {
 }
 
 /** Injects a hardware exception (`vm_inject_exception`); false if an event is already pending. */
-export function vm_inject_exception(vcpu: vm_vcpu_t, vector: number, error: number | null): boolean {
+export function vm_inject_exception(
+  vcpu: vm_vcpu_t,
+  vector: number,
+  error: number | null,
+): boolean {
   const gs = vcpu_arch(vcpu).guest_state;
   if ((gs.control_entry & (1n << 31n)) !== 0n || vector > 31 || vector < 0) return false;
   if (error !== null) gs.write(0x4018, BigInt(error >>> 0));
@@ -197,7 +201,8 @@ export function vm_io_instruction_handler(vm: X86Vm, vcpu: vm_vcpu_t): vm_exit_r
       if (v === null || !vm.guest_linear_write(vcpu, index, size, v)) return VM_EXIT_HANDLE_ERROR;
     } else {
       const v = vm.guest_linear_read(vcpu, index, size);
-      if (v === null || vm.port_access(vcpu, port, false, v, size) === null) return VM_EXIT_HANDLE_ERROR;
+      if (v === null || vm.port_access(vcpu, port, false, v, size) === null)
+        return VM_EXIT_HANDLE_ERROR;
     }
     index = (index + step) >>> 0;
     count--;
@@ -223,7 +228,11 @@ export function can_inject(vcpu: vm_vcpu_t): boolean {
   const gs = vcpu_arch(vcpu).guest_state;
   const rflags = gs.read(VMX_GUEST_RFLAGS) ?? 0n;
   const interruptibility = gs.read(0x4824) ?? 0n;
-  return (rflags & RFLAGS_IF) !== 0n && (interruptibility & 3n) === 0n && (gs.control_entry & (1n << 31n)) === 0n;
+  return (
+    (rflags & RFLAGS_IF) !== 0n &&
+    (interruptibility & 3n) === 0n &&
+    (gs.control_entry & (1n << 31n)) === 0n
+  );
 }
 
 /** Maps an I/O handler result to the loop's result. */

@@ -122,8 +122,24 @@ export class GuestState {
       this.#fields.set(f, { value: r.written, modified: false });
     }
     if (this.#contextModified && this.#context !== null) {
-      const [eax, ebx, ecx, edx, esi, edi, ebp] = this.#context as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
-      const err = this.#sel4.seL4_X86_VCPU_WriteRegisters(this.#vcpu, { eax, ebx, ecx, edx, esi, edi, ebp });
+      const [eax, ebx, ecx, edx, esi, edi, ebp] = this.#context as [
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+        bigint,
+      ];
+      const err = this.#sel4.seL4_X86_VCPU_WriteRegisters(this.#vcpu, {
+        eax,
+        ebx,
+        ecx,
+        edx,
+        esi,
+        edi,
+        ebp,
+      });
       if (err !== 0) return err;
       this.#contextModified = false;
     }

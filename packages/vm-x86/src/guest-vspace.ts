@@ -44,7 +44,12 @@ export class X86GuestVspace implements vm_guest_vspace_t {
   readonly #frames = new Map<number, { cap: seL4_CPtr; size_bits: number }>();
 
   /** Creates the address space; `host_access` reaches guest frames from the VMM. */
-  constructor(sel4: Sel4_X86_64, vka: vka_t, ept_root: seL4_CPtr, host_access: HostFrameAccess | null) {
+  constructor(
+    sel4: Sel4_X86_64,
+    vka: vka_t,
+    ept_root: seL4_CPtr,
+    host_access: HostFrameAccess | null,
+  ) {
     this.#sel4 = sel4;
     this.#vka = vka;
     this.#root = ept_root;
@@ -60,7 +65,12 @@ export class X86GuestVspace implements vm_guest_vspace_t {
       if (this.#tables.has(key)) continue;
       const t = level.alloc(this.#vka);
       if (t.error !== 0) return -1;
-      const err = this.#sel4[level.map](t.object.cptr, this.#root, frame.vaddr, seL4_X86_EPT_Default_VMAttributes);
+      const err = this.#sel4[level.map](
+        t.object.cptr,
+        this.#root,
+        frame.vaddr,
+        seL4_X86_EPT_Default_VMAttributes,
+      );
       if (err !== seL4_NoError) return -1;
       this.#tables.add(key);
     }

@@ -10,10 +10,10 @@
 export {
   NS_PER_INSTRUCTION,
   type VmX86Options,
-  type vmcall_handler_fn,
   vm_x86_arch,
-  type x86_time_source_t,
+  type vmcall_handler_fn,
   X86Vm,
+  type x86_time_source_t,
 } from "./arch.js";
 export * from "./context.js";
 export { CPUID_PENTIUM3_EDX, CPUID_PENTIUM3_SIGNATURE, vm_cpuid_values } from "./cpuid.js";
@@ -35,6 +35,11 @@ export { i8259, type PicAckCallback } from "./i8259.js";
 export * from "./ioports.js";
 export { emulate_mmio_instruction } from "./mmio/emulate.js";
 export { type AluResult, alu } from "./mmio/flags.js";
-export { type guest_exit_t, vcpu_arch, type x86_fault_t, type x86_vcpu_arch_t } from "./vcpu-state.js";
+export {
+  type guest_exit_t,
+  vcpu_arch,
+  type x86_fault_t,
+  type x86_vcpu_arch_t,
+} from "./vcpu-state.js";
 export * from "./vm-x86.js";
 export * from "./vmcs.js";

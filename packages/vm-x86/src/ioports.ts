@@ -80,11 +80,20 @@ export class IoPortList {
   /** Adds a range; null if it is malformed or overlaps one already there. */
   add(range: ioport_range_t, iface: ioport_interface_t): ioport_entry_t | null {
     const { start, end } = range;
-    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > 0xffff || end < start) {
+    if (
+      !Number.isInteger(start) ||
+      !Number.isInteger(end) ||
+      start < 0 ||
+      end > 0xffff ||
+      end < start
+    ) {
       return null;
     }
     if (this.#entries.some((e) => start <= e.range.end && e.range.start <= end)) return null;
-    const entry: ioport_entry_t = { range: { start, end, size: end - start + 1 }, interface: iface };
+    const entry: ioport_entry_t = {
+      range: { start, end, size: end - start + 1 },
+      interface: iface,
+    };
     this.#entries.push(entry);
     this.#entries.sort((a, b) => a.range.start - b.range.start);
     return entry;

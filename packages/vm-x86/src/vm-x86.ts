@@ -3,7 +3,11 @@ import type { Sel4_X86_64 } from "@sel4/sel4";
 import type { vm_t, vm_vcpu_t } from "@sel4/vm";
 import type { vmcall_handler_fn, x86_time_source_t } from "./arch.js";
 import { X86Vm } from "./arch.js";
-import type { ioport_interface_t, ioport_range_t, unhandled_ioport_callback_fn } from "./ioports.js";
+import type {
+  ioport_interface_t,
+  ioport_range_t,
+  unhandled_ioport_callback_fn,
+} from "./ioports.js";
 
 function x86(vm: vm_t): X86Vm | null {
   return vm.arch instanceof X86Vm ? vm.arch : null;
@@ -44,11 +48,17 @@ export function vm_enable_passthrough_ioport(
 ): number {
   const sel4 = vcpu.vm.sel4 as Sel4_X86_64;
   if (sel4.config !== "x86_64") return -1;
-  return sel4.seL4_X86_VCPU_EnableIOPort(vcpu.vcpu.cptr, port_cap, port_start, port_end) === 0 ? 0 : -1;
+  return sel4.seL4_X86_VCPU_EnableIOPort(vcpu.vcpu.cptr, port_cap, port_start, port_end) === 0
+    ? 0
+    : -1;
 }
 
 /** `vm_reg_new_vmcall_handler`: handles VMCALLs whose EAX is `token`. 0, or -1 if taken. */
-export function vm_reg_new_vmcall_handler(vm: vm_t, func: vmcall_handler_fn, token: number): number {
+export function vm_reg_new_vmcall_handler(
+  vm: vm_t,
+  func: vmcall_handler_fn,
+  token: number,
+): number {
   const a = x86(vm);
   if (a === null || typeof func !== "function" || a.vmcall_handlers.has(token)) return -1;
   a.vmcall_handlers.set(token, func);

@@ -21,7 +21,10 @@ function hardware(op: number, a: number, b: number, bits: number, carry: number)
   cpu.setRegister(X86Register.EBX, b);
   cpu.run(10);
   const mask = bits === 32 ? 0xffffffff : 0xff;
-  return [(cpu.getRegister(X86Register.EAX) & mask) >>> 0, cpu.readVmcs(VmcsField.GUEST_RFLAGS) & 0x8d5];
+  return [
+    (cpu.getRegister(X86Register.EAX) & mask) >>> 0,
+    cpu.readVmcs(VmcsField.GUEST_RFLAGS) & 0x8d5,
+  ];
 }
 
 describe("MMIO emulator flags", () => {
@@ -38,7 +41,10 @@ describe("MMIO emulator flags", () => {
           const [value, flags] = hardware(op, a, b, bits, carry);
           const mask = bits === 32 ? 0xffffffff : 0xff;
           const expectedValue = op === 7 ? (a & mask) >>> 0 : value;
-          expect([op === 7 ? (a & mask) >>> 0 : r.value, r.flags & 0x8d5]).toEqual([expectedValue, flags]);
+          expect([op === 7 ? (a & mask) >>> 0 : r.value, r.flags & 0x8d5]).toEqual([
+            expectedValue,
+            flags,
+          ]);
         },
       ),
       { numRuns: 300 },

@@ -21,7 +21,11 @@ function expected(name: string): Expected {
   const text = readFileSync(`${PC}expected/${name}.txt`, "latin1");
   const marker = "--- serial output ---\n";
   const head = text.slice(0, text.indexOf(marker));
-  const line = (key: string) => head.split("\n").find((l) => l.startsWith(`${key}: `))!.slice(key.length + 2);
+  const line = (key: string) =>
+    head
+      .split("\n")
+      .find((l) => l.startsWith(`${key}: `))!
+      .slice(key.length + 2);
   return {
     argv: JSON.parse(line("argv")) as string[],
     stdin: JSON.parse(line("stdin")) as string,
@@ -36,7 +40,16 @@ function cmdline(argv: readonly string[]): string {
   return i < 0 ? kernel : `${kernel} ${argv[i + 1]}`;
 }
 
-const PROGRAMS = ["hello", "cpuid-msr", "rtc", "interrupts", "paging", "mmio", "echo", "unhandled-fault"];
+const PROGRAMS = [
+  "hello",
+  "cpuid-msr",
+  "rtc",
+  "interrupts",
+  "paging",
+  "mmio",
+  "echo",
+  "unhandled-fault",
+];
 
 describe("PC guests under the VMM match QEMU", () => {
   for (const name of PROGRAMS) {

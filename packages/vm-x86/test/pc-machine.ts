@@ -41,7 +41,7 @@ import {
   vm_set_vmcs_field,
   vm_x86_add_time_source,
   vm_x86_arch,
-  X86Vm,
+  type X86Vm,
 } from "../src/index.js";
 
 /** What a boot produced. */
@@ -74,7 +74,11 @@ const VGA_WINDOW = 0xb8000;
 const VGA_SIZE = 0x8000;
 const MB_INFO_AT = 0x9000;
 
-function port(desc: string, port_in: (p: number, size: number) => number, port_out: (p: number, size: number, v: number) => void): ioport_interface_t {
+function port(
+  desc: string,
+  port_in: (p: number, size: number) => number,
+  port_out: (p: number, size: number, v: number) => void,
+): ioport_interface_t {
   return {
     cookie: null,
     desc,
@@ -94,7 +98,11 @@ function writeGuest(vm: vm_t, gpa: number, data: Uint8Array): void {
     const off = addr - page;
     const n = Math.min(4096 - off, data.length - done);
     const chunk = data.subarray(done, done + n);
-    if (vm.mem.vm_vspace.access_page(page, (b) => (b.set(chunk, off), 0)) !== 0) {
+    const copy = (b: Uint8Array) => {
+      b.set(chunk, off);
+      return 0;
+    };
+    if (vm.mem.vm_vspace.access_page(page, copy) !== 0) {
       throw new Error(`no guest RAM at 0x${addr.toString(16)}`);
     }
     done += n;
@@ -138,7 +146,16 @@ async function vmm(
     if (a.error !== 0 || size_bits !== 12) return -1;
     return fn(kernel.memory.page(a.paddr));
   };
-  const vm = vm_init(sel4, vm_x86_arch({ host_access }), vka, simple, null, null, ntfn.object.cptr, "pc");
+  const vm = vm_init(
+    sel4,
+    vm_x86_arch({ host_access }),
+    vka,
+    simple,
+    null,
+    null,
+    ntfn.object.cptr,
+    "pc",
+  );
   if (vm === null) throw new Error("vm_init failed");
   const x86 = vm.arch as X86Vm;
   const map = pc_memory_map(ram);
@@ -170,30 +187,80 @@ async function vmm(
     x86.vm_x86_stop(`isa-debug-exit status ${s}`, s);
   });
   const add = (start: number, end: number, iface: ioport_interface_t) => {
-    if (vm_io_port_add_handler(vm, { start, end, size: end - start + 1 }, iface) !== 0) throw new Error(iface.desc);
+    if (vm_io_port_add_handler(vm, { start, end, size: end - start + 1 }, iface) !== 0)
+      throw new Error(iface.desc);
   };
-  add(0x3f8, 0x3ff, port("16550", (p) => serial.port_in(p), (p, _s, v) => serial.port_out(p, v)));
-  add(0x40, 0x43, port("i8254", (p) => pit.port_in(p), (p, _s, v) => pit.port_out(p, v)));
-  add(0x61, 0x61, port("port 61", (p) => pit.port_in(p), (p, _s, v) => pit.port_out(p, v)));
-  add(0x70, 0x71, port("rtc", (p) => rtc.port_in(p), (p, _s, v) => rtc.port_out(p, v)));
-  add(0xf4, 0xf7, port("isa-debug-exit", () => 0, (_p, _s, v) => exit.port_out(v)));
-  vm_x86_add_time_source(vm, { next_deadline: () => pit.next_deadline(), advance: (now) => pit.advance(now) });
+  add(
+    0x3f8,
+    0x3ff,
+    port(
+      "16550",
+      (p) => serial.port_in(p),
+      (p, _s, v) => serial.port_out(p, v),
+    ),
+  );
+  add(
+    0x40,
+    0x43,
+    port(
+      "i8254",
+      (p) => pit.port_in(p),
+      (p, _s, v) => pit.port_out(p, v),
+    ),
+  );
+  add(
+    0x61,
+    0x61,
+    port(
+      "port 61",
+      (p) => pit.port_in(p),
+      (p, _s, v) => pit.port_out(p, v),
+    ),
+  );
+  add(
+    0x70,
+    0x71,
+    port(
+      "rtc",
+      (p) => rtc.port_in(p),
+      (p, _s, v) => rtc.port_out(p, v),
+    ),
+  );
+  add(
+    0xf4,
+    0xf7,
+    port(
+      "isa-debug-exit",
+      () => 0,
+      (_p, _s, v) => exit.port_out(v),
+    ),
+  );
+  vm_x86_add_time_source(vm, {
+    next_deadline: () => pit.next_deadline(),
+    advance: (now) => pit.advance(now),
+  });
 
   // The VGA text window: device memory with RAM semantics, reached only through EPT violations.
   const vga = new Uint8Array(VGA_SIZE);
-  const res = vm_reserve_memory_at(vm, VGA_WINDOW, VGA_SIZE, (_vm, v, addr, len) => {
-    const off = addr - VGA_WINDOW;
-    if (is_vcpu_read_fault(v)) {
-      let value = 0n;
-      for (let i = len - 1; i >= 0; i--) value = (value << 8n) | BigInt(vga[off + i]!);
-      set_vcpu_fault_data(v, value);
-    } else {
-      const value = get_vcpu_fault_data(v);
-      for (let i = 0; i < len; i++) vga[off + i] = Number((value >> BigInt(8 * i)) & 0xffn);
-    }
-    advance_vcpu_fault(v);
-    return FAULT_HANDLED;
-  }, null);
+  const res = vm_reserve_memory_at(
+    vm,
+    VGA_WINDOW,
+    VGA_SIZE,
+    (_vm, v, addr, len) => {
+      const off = addr - VGA_WINDOW;
+      if (is_vcpu_read_fault(v)) {
+        let value = 0n;
+        for (let i = len - 1; i >= 0; i--) value = (value << 8n) | BigInt(vga[off + i]!);
+        set_vcpu_fault_data(v, value);
+      } else {
+        const value = get_vcpu_fault_data(v);
+        for (let i = 0; i < len; i++) vga[off + i] = Number((value >> BigInt(8 * i)) & 0xffn);
+      }
+      advance_vcpu_fault(v);
+      return FAULT_HANDLED;
+    },
+    null,
+  );
   if (res === null) throw new Error("VGA reservation");
 
   const elf = parseElf(image);
@@ -206,7 +273,15 @@ async function vmm(
   }
   const info = multiboot_info(MB_INFO_AT, map, options.cmdline ?? "");
   writeGuest(vm, MB_INFO_AT, info.bytes);
-  vm_set_thread_context(vcpu, [BigInt(MULTIBOOT_BOOTLOADER_MAGIC), BigInt(info.info_addr), 0n, 0n, 0n, 0n, 0n]);
+  vm_set_thread_context(vcpu, [
+    BigInt(MULTIBOOT_BOOTLOADER_MAGIC),
+    BigInt(info.info_addr),
+    0n,
+    0n,
+    0n,
+    0n,
+    0n,
+  ]);
   vm_set_vmcs_field(vcpu, VMX_GUEST_RIP, elf.header.e_entry);
   if (vcpu_start(vcpu) !== 0) throw new Error("vcpu_start");
   const result = await vm_run(vm);

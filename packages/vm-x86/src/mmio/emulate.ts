@@ -82,16 +82,7 @@ class Machine {
     const of = (f & OF) !== 0;
     const zf = (f & ZF) !== 0;
     const cf = (f & CF) !== 0;
-    const r = [
-      of,
-      cf,
-      zf,
-      cf || zf,
-      sf,
-      (f & PF) !== 0,
-      sf !== of,
-      zf || sf !== of,
-    ][cc >> 1]!;
+    const r = [of, cf, zf, cf || zf, sf, (f & PF) !== 0, sf !== of, zf || sf !== of][cc >> 1]!;
     return (cc & 1) === 0 ? r : !r;
   }
 }

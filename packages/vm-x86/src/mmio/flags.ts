@@ -56,7 +56,7 @@ export function alu(op: number, a: number, b: number, bits: number, carryIn: num
       flags =
         (full >= 2 ** bits ? CF : 0) |
         (((a ^ b ^ r) & 0x10) !== 0 ? AF : 0) |
-        ((a >= sign) === (b >= sign) && (r >= sign) !== (a >= sign) ? OF : 0);
+        (a >= sign === b >= sign && r >= sign !== a >= sign ? OF : 0);
       break;
     }
     case 3:
@@ -68,7 +68,7 @@ export function alu(op: number, a: number, b: number, bits: number, carryIn: num
       flags =
         (full < 0 ? CF : 0) |
         (((a ^ b ^ r) & 0x10) !== 0 ? AF : 0) |
-        ((a >= sign) !== (b >= sign) && (r >= sign) !== (a >= sign) ? OF : 0);
+        (a >= sign !== b >= sign && r >= sign !== a >= sign ? OF : 0);
       break;
     }
     default: {

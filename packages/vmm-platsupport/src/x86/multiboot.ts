@@ -72,7 +72,9 @@ export function multiboot_info(
   const bytes = new Uint8Array(INFO_SIZE + mmapLen + cmd.length + 1);
   const view = new DataView(bytes.buffer);
   const lower = memory_map.find((r) => r.addr === 0 && r.type === MULTIBOOT_MEMORY_AVAILABLE);
-  const upper = memory_map.find((r) => r.addr === 0x100000 && r.type === MULTIBOOT_MEMORY_AVAILABLE);
+  const upper = memory_map.find(
+    (r) => r.addr === 0x100000 && r.type === MULTIBOOT_MEMORY_AVAILABLE,
+  );
   view.setUint32(0, MULTIBOOT_INFO_MEMORY | MULTIBOOT_INFO_CMDLINE | MULTIBOOT_INFO_MEM_MAP, true);
   view.setUint32(4, Math.floor((lower?.len ?? 0) / 1024), true);
   view.setUint32(8, Math.floor((upper?.len ?? 0) / 1024), true);
