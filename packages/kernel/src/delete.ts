@@ -1,6 +1,7 @@
 /** Deletion, finalisation and revocation (§3.8 Delete/Revoke, §3.9). */
 import { emptySlot, isFinalCapability, isMDBParentOf, type Slot } from "./cdt.js";
 import { syscallInstructionSize } from "./fault-messages.js";
+import { revokeIOPortGrant } from "./ioport-grant.js";
 import { cancelAllIPC, cancelIPC } from "./ipc/endpoint.js";
 import { cancelAllSignals, unbindNotification } from "./ipc/notification.js";
 import type { Cap, KernelObject, TCB } from "./objects/types.js";
@@ -45,14 +46,6 @@ export function dissociateVCPU(t: TCB | null): void {
   if (t.vcpu.arch === "aarch64") t.context[2] = (t.context[2]! & 0xf000_0000n) | 0x140n;
   t.vcpu.tcb = null;
   t.vcpu = null;
-}
-
-/** Releases an x86 I/O port range and any VCPU grants through it. */
-function releaseIOPorts(k: KernelState, first: number, last: number): void {
-  for (let p = first; p <= last; p++) k.ioPortIssued[p] = 0;
-  for (const obj of k.live) {
-    if (obj.kind === "vcpu") for (let p = first; p <= last; p++) obj.ioPortsEnabled.delete(p);
-  }
 }
 
 /** `finaliseCap`: what removing a cap does to its object (`final`: it was the last cap). */
@@ -122,7 +115,9 @@ function finaliseCap(k: KernelState, cap: Cap, final: boolean): void {
       if (final && kill(k, cap.obj)) dissociateVCPU(cap.obj.tcb);
       return;
     case "io_port":
-      if (final) releaseIOPorts(k, cap.first, cap.last);
+      // The grant made through this cap goes with it, final or not; the range is freed when final.
+      revokeIOPortGrant(cap);
+      if (final) for (let p = cap.first; p <= cap.last; p++) k.ioPortIssued[p] = 0;
       return;
     default:
       return;

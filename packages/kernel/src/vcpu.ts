@@ -10,6 +10,7 @@ import { depthOf, lookupSlotForCNodeOp } from "./cspace/resolve.js";
 import { dissociateVCPU } from "./delete.js";
 import { fail } from "./errors.js";
 import { arg, type Invocation, type InvocationReply } from "./invocation.js";
+import { revokeIOPortGrant } from "./ioport-grant.js";
 import type { TCB, VCPU } from "./objects/types.js";
 /** `seL4_VCPUReg_Num`. */
 export const VCPU_REG_NUM = 24;
@@ -164,12 +165,16 @@ export function decodeX86VCPUInvocation(inv: Invocation): InvocationReply {
     }
     case X86Label.X86VCPUEnableIOPort: {
       if (inv.length < 2 || inv.extraCaps.length < 1) throw fail.truncatedMessage();
-      const cap = inv.extraCaps[0]!.cap;
+      const slot = inv.extraCaps[0]!;
+      const cap = slot.cap;
       if (cap.type !== "io_port") throw fail.illegalOperation();
       const low = arg(inv, 0);
       const high = arg(inv, 1);
       if (low < BigInt(cap.first) || high > BigInt(cap.last)) throw fail.invalidArgument(0);
+      // One grant per IOPort cap: an earlier grant through this cap is withdrawn first.
+      revokeIOPortGrant(cap);
       for (let p = Number(low); p <= Number(high); p++) vcpu.ioPortsEnabled.add(p);
+      slot.cap = { ...cap, vcpu };
       return undefined;
     }
     case X86Label.X86VCPUDisableIOPort: {

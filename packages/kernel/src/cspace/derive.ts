@@ -64,6 +64,9 @@ export function deriveCap(_k: KernelState, slot: Slot, cap: Cap): Cap {
       return NULL;
     case "frame":
       return { ...cap, mapping: null };
+    case "io_port":
+      // A copy carries no VCPU grant of its own yet.
+      return { ...cap, vcpu: null };
     case "paging": {
       const isRoot =
         cap.obj.kind === "arm_vspace" || cap.obj.kind === "x86_pml4" || cap.obj.kind === "ept_pml4";

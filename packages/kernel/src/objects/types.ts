@@ -328,7 +328,13 @@ export type Cap =
   | { readonly type: "asid_pool"; readonly obj: ASIDPool }
   | { readonly type: "vcpu"; readonly obj: VCPU }
   | { readonly type: "io_port_control" }
-  | { readonly type: "io_port"; readonly first: number; readonly last: number };
+  | {
+      readonly type: "io_port";
+      readonly first: number;
+      readonly last: number;
+      /** The VCPU this cap granted ports to with EnableIOPort (the cap's VPID link), if any. */
+      readonly vcpu?: VCPU | null;
+    };
 
 /** The one mapping a frame cap may describe. */
 export interface FrameMapping {
