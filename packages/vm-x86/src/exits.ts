@@ -11,6 +11,7 @@ import {
   VMX_GUEST_CR0,
   VMX_GUEST_CR3,
   VMX_GUEST_CR4,
+  VMX_GUEST_INTERRUPTABILITY,
   VMX_GUEST_RFLAGS,
   VMX_GUEST_RSP,
 } from "@sel4/sel4";
@@ -30,10 +31,16 @@ import { RFLAGS_IF, VMX_CONTROL_PPC_INTERRUPT_WINDOW } from "./vmcs.js";
 
 const MASK32 = 0xffff_ffffn;
 
-/** Moves RIP past the exiting instruction (`vm_guest_exit_next_instruction`). */
+/**
+ * Moves RIP past the exiting instruction (`vm_guest_exit_next_instruction`). Completing an
+ * instruction ends an STI or MOV-SS interrupt shadow, as the CPU would have: without this a guest
+ * waiting with `sti; hlt` could never take the interrupt that wakes it.
+ */
 export function next_instruction(vcpu: vm_vcpu_t): void {
   const a = vcpu_arch(vcpu);
   a.guest_state.eip = (a.guest_state.eip + BigInt(a.exit.instruction_length)) & MASK32;
+  const shadow = a.guest_state.read(VMX_GUEST_INTERRUPTABILITY) ?? 0n;
+  if ((shadow & 3n) !== 0n) a.guest_state.write(VMX_GUEST_INTERRUPTABILITY, shadow & ~3n);
 }
 
 function reg(gs: GuestState, r: vcpu_context_reg_t): bigint {

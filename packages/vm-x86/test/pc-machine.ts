@@ -68,6 +68,8 @@ export interface PcOptions {
   readonly stdin?: Uint8Array;
   /** RTC time at guest time 0. */
   readonly rtc?: Date;
+  /** Guest time after which the run is stopped (default 5 s), so a broken guest cannot hang a test. */
+  readonly time_limit_ns?: number;
 }
 
 const VGA_WINDOW = 0xb8000;
