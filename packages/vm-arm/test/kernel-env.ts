@@ -4,7 +4,7 @@
  * task's `simple` members libsel4vm uses, and host access to guest frames through the model's
  * physical memory.
  */
-import { Kernel } from "@sel4/kernel";
+import { type ARMVCPUExecutorOptions, Kernel } from "@sel4/kernel";
 import {
   type Sel4_AArch64,
   type seL4_BootInfo,
@@ -147,12 +147,17 @@ export function modelHostAccess(sel4: Sel4_AArch64, kernel: Kernel): HostFrameAc
   };
 }
 
-/** Boots an AArch64 kernel model and runs `body` as the root task; rethrows its failure. */
+/**
+ * Boots an AArch64 kernel model and runs `body` as the root task; rethrows its failure. With
+ * `vcpus`, threads bound to VCPUs execute guest code (`useARMVCPUs`).
+ */
 export async function inRootTask(
   body: (sel4: Sel4_AArch64, bi: seL4_BootInfo, kernel: Kernel) => Promise<void>,
   ramSize = 128 * 2 ** 20,
+  vcpus?: ARMVCPUExecutorOptions,
 ): Promise<Kernel> {
   const kernel = new Kernel({ arch: "aarch64", ramSize });
+  if (vcpus !== undefined) kernel.useARMVCPUs(vcpus);
   let failure: unknown = null;
   let finished = false;
   await kernel.run(async (sel4, bi) => {

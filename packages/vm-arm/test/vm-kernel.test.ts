@@ -1,8 +1,7 @@
 /**
- * @sel4/vm + @sel4/vm-arm against the kernel model: everything that does not need the vCPU to
- * execute guest code. Guest-execution tests are `it.todo` until the kernel's ARM vCPU execution
- * lands (a vCPU thread without an executor takes a prefetch VMFault at its pc, which the first
- * end-to-end test here uses as a real fault).
+ * @sel4/vm + @sel4/vm-arm against the kernel model without guest execution (a vCPU thread without
+ * an executor takes a prefetch VMFault at its pc, which the first end-to-end test here uses as a
+ * real fault). Guests executing real code are in guest-execution.test.ts.
  */
 import {
   seL4_AllRights,
@@ -398,23 +397,4 @@ describe("PSCI over the HVC conduit through the kernel's UnknownSyscall faults",
       expect(vm_get_arm_vcpu_reg(vm.vcpus[1]!, seL4_VCPUReg_VMPIDR_EL2)).toBe(0x8000_0001n);
     });
   });
-});
-
-describe("guest execution (needs the kernel's ARM vCPU execution)", () => {
-  it.todo(
-    "MMIO: a guest store/load to a device reservation completes through set/get_vcpu_fault_data and advance (waiting for vCPU execution in @sel4/kernel)",
-  );
-  it.todo(
-    "ISV=0: a guest LDP/STP with writeback to a device is emulated in two stages (waiting for vCPU execution)",
-  );
-  it.todo(
-    "PSCI over HVC and SMC: CPU_ON starts a second vCPU, AFFINITY_INFO, CPU_OFF, SYSTEM_OFF ends vm_run with 0 (waiting for vCPU execution)",
-  );
-  it.todo(
-    "WFI parks the vCPU until vm_inject_irq; the virtual timer arrives as VPPIEvent and is acked on EOI (waiting for vCPU execution)",
-  );
-  it.todo(
-    "EOI of an injected SPI comes back as VGICMaintenance and calls the ack callback (waiting for vCPU execution)",
-  );
-  it.todo("a Linux-style Image boots with x0 = DTB and DAIF masked (waiting for vCPU execution)");
 });
