@@ -241,6 +241,14 @@ async function vmm(
     next_deadline: () => pit.next_deadline(),
     advance: (now) => pit.advance(now),
   });
+  // A guard for broken guests: past the time limit the run stops (a deadline, so idle skips reach it).
+  const limit = options.time_limit_ns ?? 5e9;
+  vm_x86_add_time_source(vm, {
+    next_deadline: (now) => (now < limit ? limit : null),
+    advance: (now) => {
+      if (now >= limit) x86.vm_x86_stop("guest time limit reached", -1);
+    },
+  });
 
   // The VGA text window: device memory with RAM semantics, reached only through EPT violations.
   const vga = new Uint8Array(VGA_SIZE);
