@@ -91,10 +91,8 @@ export class Aarch64Cpu {
   fetchTagLo = 1;
   /** Virtual page of the instruction-fetch cache (high half). */
   fetchTagHi = 0;
-  /** RAM view of the cached instruction page. */
-  fetchView: DataView;
-  /** Offset of the cached instruction page inside `fetchView`. */
-  fetchBase = 0;
+  /** The cached instruction page as 1024 little-endian words. */
+  fetchWords: Int32Array<ArrayBufferLike> = new Int32Array(1024);
   /** High half of the last 64-bit value a helper returned (the low half is the return value). */
   rhi = 0;
   /** AttrIndx (bits 2:0) and SH (bits 4:3) of the last stage-1 walk's leaf; -1 with the MMU off. */
@@ -155,7 +153,6 @@ export class Aarch64Cpu {
     this.memory = options.memory;
     const placeholder = new DataView(new ArrayBuffer(8));
     this.tlb = new SoftTlb(placeholder);
-    this.fetchView = placeholder;
     this.mpidr = (0x80000000 | ((options.cpuIndex ?? 0) & 0xff)) >>> 0;
     const freq = options.counterFrequency ?? 62_500_000;
     this.timer = new Timer(freq, options.instructionsPerSecond ?? freq);
@@ -393,7 +390,7 @@ export class Aarch64Cpu {
         this.curHi = this.pcHi;
         let insn: number;
         if ((lo & -4096) === this.fetchTagLo && this.pcHi === this.fetchTagHi) {
-          insn = this.fetchView.getInt32(this.fetchBase + (lo & 0xfff), true);
+          insn = this.fetchWords[(lo & 0xfff) >>> 2]!;
         } else {
           insn = fetchSlow(this);
         }

@@ -268,8 +268,11 @@ export function fetchSlow(cpu: Aarch64Cpu): number {
   if (r.kind === "ram" && r.executable) {
     cpu.fetchTagLo = lo & -4096;
     cpu.fetchTagHi = hi;
-    cpu.fetchView = r.view;
-    cpu.fetchBase = r.offset;
+    const at = r.view.byteOffset + r.offset;
+    // A word view of the page (host RAM is little-endian, as on every platform Node runs on);
+    // an unaligned page offset from the host falls back to a copy-free DataView read each time.
+    cpu.fetchWords = at % 4 === 0 ? new Int32Array(r.view.buffer, at, 1024) : cpu.fetchWords;
+    if (at % 4 !== 0) cpu.fetchTagLo = 1;
     return r.view.getInt32(r.offset + (lo & 0xfff), true);
   }
   const status = r.kind === "fault" ? r.status : 0x0f;
