@@ -379,6 +379,46 @@ const LINUX_GUEST: GuestCode = [
   },
 ];
 
+const IRQ_GUEST: GuestCode = [
+  {
+    at: 0x0,
+    words: [
+      0xd2a1_0014, // mov x20, #0x8000000
+      0xd2a1_0035, // mov x21, #0x8010000
+      0xd2a8_0209, // mov x9, #0x40100000
+      0xd2a1_2001, // mov x1, #0x9000000
+      0x1000_3f82, // adr x2, 800 <vectors>
+      0xd518_c002, // msr vbar_el1, x2
+      0x5280_0022, // mov w2, #0x1
+      0xb900_02a2, // str w2, [x21]
+      0x5280_1fe2, // mov w2, #0xff
+      0xb900_06a2, // str w2, [x21, #4]
+      0x5280_2002, // mov w2, #0x100
+      0xb901_0682, // str w2, [x20, #260]
+      0x5280_0022, // mov w2, #0x1
+      0xb900_0282, // str w2, [x20]
+      0xd280_0003, // mov x3, #0x0
+      0xd503_42ff, // msr daifclr, #0x2
+      0xb900_0023, // str w3, [x1]
+      0x9100_0463, // add x3, x3, #0x1
+      0x17ff_ffff, // b .-4
+    ],
+  },
+  {
+    at: 0xa80,
+    words: [
+      0xf900_0123, // str x3, [x9]
+      0xb940_0ea5, // ldr w5, [x21, #12]
+      0xb900_0925, // str w5, [x9, #8]
+      0xb900_12a5, // str w5, [x21, #16]
+      0xd280_0007, // mov x7, #0x0
+      0x5280_0100, // mov w0, #0x8
+      0x72b0_8000, // movk w0, #0x8400, lsl #16
+      0xd400_0002, // hvc #0x0
+    ],
+  },
+];
+
 describe("guest execution through @sel4/vm + @sel4/vm-arm", () => {
   it("MMIO: guest stores and loads of every width complete through set/get_vcpu_fault_data and advance", async () => {
     await withGuests(async (...env) => {
@@ -552,6 +592,32 @@ describe("guest execution through @sel4/vm + @sel4/vm-arm", () => {
       expect(el).toBe(4n); // CurrentEL.EL = 1
       expect(sctlr! & 1n).toBe(0n);
       expect(magic).toBe(0xedfe_0dd0n);
+    });
+  });
+
+  it("interrupt injection latency: an SPI injected from a device callback is taken before the guest's next instruction", async () => {
+    await withGuests(async (...env) => {
+      const vm = newVm(env, "latency");
+      const vcpu = vm_create_vcpu(vm, 100)!;
+      const acks: number[] = [];
+      expect(vm_register_irq(vcpu, 40, (_v, irq) => acks.push(irq), null)).toBe(0);
+      vm_reserve_memory_at(
+        vm,
+        DEVICE,
+        0x1000,
+        (_vm, v) => {
+          expect(vm_inject_irq(v, 40)).toBe(0);
+          advance_vcpu_fault(v);
+          return FAULT_HANDLED;
+        },
+        null,
+      );
+      load(vm, RAM_BASE, IRQ_GUEST);
+      await runToPowerOff(vm, vcpu, RAM_BASE);
+      // x3 counts the guest's loop iterations between the store's completion and the handler:
+      // none, so inject → handler entry is 0 guest instructions after the resumed store.
+      expect(results(vm, 2)).toEqual([0n, 40n]);
+      expect(acks).toEqual([40, 40]); // enabled while not pending (C's re-arm), then its EOI
     });
   });
 
