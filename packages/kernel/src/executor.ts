@@ -65,4 +65,9 @@ export interface ThreadExecutor {
   canExecute(thread: TCB): boolean;
   /** Runs the thread for at most `budget` instructions. */
   execute(context: ExecutionContext, budget: number): ExecutorExit;
+  /**
+   * Instructions executed so far by every thread (the virtual clock), if the executor counts
+   * them: the kernel's instruction limit (`KernelStartOptions.maxInstructions`) reads it.
+   */
+  readonly instructionsExecuted?: number;
 }

@@ -17,7 +17,14 @@ export type { PlatformMap } from "./boot.js";
 export type { Slot } from "./cdt.js";
 export type { ExecutionContext, ExecutorExit, ThreadExecutor, Translation } from "./executor.js";
 export type { InvariantViolation } from "./invariants.js";
-export { Kernel, type KernelConfig, KernelConfigError, type RootTask } from "./kernel.js";
+export {
+  Kernel,
+  type KernelConfig,
+  KernelConfigError,
+  type KernelHaltReason,
+  type KernelStartOptions,
+  type RootTask,
+} from "./kernel.js";
 export type {
   ASIDPool,
   Blocking,

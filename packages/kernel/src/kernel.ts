@@ -14,7 +14,7 @@ import { handleInterrupt } from "./irq.js";
 import type { TCB } from "./objects/types.js";
 import { PhysicalMemory } from "./physmem.js";
 import type { ThreadProgram } from "./program.js";
-import { dispatch } from "./runner.js";
+import { dispatch, stopKernel } from "./runner.js";
 import { timerTick } from "./scheduler.js";
 import { KernelState } from "./state.js";
 
@@ -30,6 +30,19 @@ export interface KernelConfig {
 
 /** The root task: a program receiving its `Sel4` (over its thread port) and BootInfo. */
 export type RootTask = (sel4: Sel4_AArch64 | Sel4_X86_64, bootInfo: BootInfo) => Promise<void>;
+
+/** Options of a run ({@link Kernel.start}, {@link Kernel.run}). */
+export interface KernelStartOptions {
+  /**
+   * Stop the run once the executor's virtual clock (`ThreadExecutor.instructionsExecuted`) has
+   * reached this many instructions: checked before every slice, and the last slice is cut to
+   * fit. The kernel then halts with {@link Kernel.haltReason} `"instruction-limit"`.
+   */
+  readonly maxInstructions?: number;
+}
+
+/** Why a kernel stopped for good: {@link Kernel.stop} or the instruction limit. */
+export type KernelHaltReason = "stopped" | "instruction-limit";
 
 /** Error thrown for a configuration the model cannot build. */
 export class KernelConfigError extends Error {
@@ -94,8 +107,13 @@ export class Kernel {
   }
 
   /** Boots the kernel and starts the root task; returns its BootInfo (the task runs after). */
-  start(rootTask: RootTask): BootInfo {
+  start(rootTask: RootTask, options: KernelStartOptions = {}): BootInfo {
     if (this.booted) throw new KernelConfigError("this kernel has already booted");
+    const limit = options.maxInstructions;
+    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
+      throw new KernelConfigError("maxInstructions must be a non-negative safe integer");
+    }
+    this.k.instructionLimit = limit ?? null;
     let bootInfo: BootInfo | null = null;
     const entry = this.registerProgram(({ sel4 }) => rootTask(sel4, bootInfo!));
     const result = boot(this.k, this.platform, this.config.cores, entry);
@@ -108,7 +126,12 @@ export class Kernel {
     return bootInfo;
   }
 
-  /** Resolves when no thread can run (every thread blocked or stopped). */
+  /**
+   * Resolves when no thread can run (every thread blocked or stopped) or the kernel has halted.
+   * While machine code runs, the host gets a turn every few milliseconds of host time (between
+   * two slices), so timers and host input are served; host events enter only through
+   * {@link Kernel.raiseIRQ} and {@link Kernel.stop}.
+   */
   idle(): Promise<void> {
     return new Promise((resolve) => {
       this.k.idleWaiters.push(resolve);
@@ -116,9 +139,9 @@ export class Kernel {
     });
   }
 
-  /** Boots, starts the root task and waits until the system is idle. */
-  async run(rootTask: RootTask): Promise<BootInfo> {
-    const bootInfo = this.start(rootTask);
+  /** Boots, starts the root task and waits until the system is idle or halted. */
+  async run(rootTask: RootTask, options: KernelStartOptions = {}): Promise<BootInfo> {
+    const bootInfo = this.start(rootTask, options);
     await this.idle();
     return bootInfo;
   }
@@ -131,6 +154,19 @@ export class Kernel {
     const ok = handleInterrupt(this.k, irq);
     if (this.k.executing === null) dispatch(this.k);
     return ok;
+  }
+
+  /**
+   * Stops the kernel for good: no thread runs again once the current slice or TypeScript turn
+   * has ended, and {@link Kernel.idle} resolves.
+   */
+  stop(): void {
+    stopKernel(this.k);
+  }
+
+  /** Why the kernel halted, or null while it runs. */
+  get haltReason(): KernelHaltReason | null {
+    return this.k.halted;
   }
 
   /** One kernel timer tick (round robin at time-slice expiry). */

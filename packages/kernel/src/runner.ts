@@ -22,6 +22,36 @@ import { findVSpaceForASID, lookupPTSlot } from "./vspace/common.js";
 
 /** Instruction budget of one executor slice (one timer tick). */
 const EXECUTOR_BUDGET = 100_000;
+/**
+ * Longest stretch of host time the loop runs machine code before the Node event loop gets a
+ * turn (timers, stdin, signals). The turn is taken between two slices, where nothing the guest
+ * can observe depends on it: virtual time counts instructions, and host events (`raiseIRQ`,
+ * `stop`) enter only there, as an interrupt would arrive between two instructions.
+ */
+const HOST_TURN_MS = 4;
+
+/** Gives the host a turn: dispatch resumes from a setImmediate callback. */
+function yieldToHost(k: KernelState): void {
+  k.hostTurnPending = true;
+  setImmediate(() => {
+    k.hostTurnPending = false;
+    k.lastHostTurn = performance.now();
+    if (k.executing === null) dispatch(k);
+  });
+}
+
+/** The run is over: nothing runs again, and whoever waits for idleness is told. */
+function halt(k: KernelState, reason: "stopped" | "instruction-limit"): void {
+  k.halted ??= reason;
+  for (const w of k.idleWaiters.splice(0)) w();
+}
+
+/** Instructions left before the limit (Infinity without one or without a counting executor). */
+function instructionsLeft(k: KernelState): number {
+  const used = k.executor?.instructionsExecuted;
+  if (k.instructionLimit === null || used === undefined) return Number.POSITIVE_INFINITY;
+  return k.instructionLimit - used;
+}
 
 function resumeProgram(k: KernelState, t: TCB): void {
   const p = t.program!.pending!;
@@ -96,8 +126,8 @@ function executionContext(k: KernelState, t: TCB): ExecutionContext {
 }
 
 /** Runs a machine-code thread for one slice and handles its exit. */
-function runExecutor(k: KernelState, t: TCB): void {
-  const exit = k.executor!.execute(executionContext(k, t), EXECUTOR_BUDGET);
+function runExecutor(k: KernelState, t: TCB, budget: number): void {
+  const exit = k.executor!.execute(executionContext(k, t), budget);
   switch (exit.kind) {
     case "syscall":
       t.executorSyscall = true;
@@ -131,7 +161,11 @@ function fetchFault(k: KernelState, t: TCB, pc: bigint): void {
  */
 export function dispatch(k: KernelState): void {
   for (;;) {
-    if (k.executing !== null) return;
+    if (k.executing !== null || k.hostTurnPending) return;
+    if (k.halted !== null) {
+      halt(k, k.halted);
+      return;
+    }
     schedule(k);
     const t = k.current;
     if (t === null) {
@@ -176,7 +210,16 @@ export function dispatch(k: KernelState): void {
           t.context[k.params.pcRegister]! + syscallInstructionSize(k);
         t.executorSyscall = false;
       }
-      runExecutor(k, t);
+      const left = instructionsLeft(k);
+      if (left <= 0) {
+        halt(k, "instruction-limit");
+        return;
+      }
+      runExecutor(k, t, Math.min(EXECUTOR_BUDGET, left));
+      if (performance.now() - k.lastHostTurn >= HOST_TURN_MS) {
+        yieldToHost(k);
+        return;
+      }
       continue;
     }
     if (t.state === "Running" || t.state === "RunningVM") {
@@ -185,6 +228,11 @@ export function dispatch(k: KernelState): void {
     }
     // Otherwise the thread stopped meanwhile; schedule() chooses again.
   }
+}
+
+/** Stops the kernel for good: no thread runs again (the current slice has already ended). */
+export function stopKernel(k: KernelState): void {
+  halt(k, "stopped");
 }
 
 /** A blocking system call from the executing TypeScript thread. */

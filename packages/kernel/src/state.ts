@@ -58,6 +58,14 @@ export class KernelState {
   vspaceEpoch = 0;
   /** Monotonic tick counter. */
   ticks = 0;
+  /** A host turn (setImmediate) is scheduled: dispatch waits for it instead of running. */
+  hostTurnPending = false;
+  /** Host time (performance.now) when the run loop last gave the host a turn. */
+  lastHostTurn = 0;
+  /** Why the kernel stopped for good (`Kernel.stop`, the instruction limit), or null. */
+  halted: "stopped" | "instruction-limit" | null = null;
+  /** Stop once the executor has counted this many instructions (null: no limit). */
+  instructionLimit: number | null = null;
   readonly maxUntypedCaps = MAX_BOOTINFO_UNTYPEDS;
 
   /** Creates empty state for a configuration. */

@@ -92,6 +92,11 @@ export class ARMVCPUExecutor implements ARMVCPUExecution {
     return { instructions: this.clock, idleSkips: this.skips };
   }
 
+  /** The virtual clock: guest instructions executed, plus idle skips. */
+  get instructionsExecuted(): number {
+    return this.clock;
+  }
+
   /** Threads bound to an AArch64 VCPU. */
   canExecute(thread: TCB): boolean {
     return thread.vcpu !== null && thread.vcpu.arch === "aarch64" && thread.vcpu.live;
