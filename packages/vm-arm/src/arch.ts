@@ -5,6 +5,7 @@
  */
 import {
   type Sel4_AArch64,
+  seL4_AllRights,
   seL4_CNode_CapData_new,
   type seL4_MessageInfo_t,
   seL4_NoError,
@@ -67,6 +68,13 @@ export interface VmArmOptions {
   readonly gic?: ArmGicLayout;
   /** Most vCPUs (default and maximum {@link VM_MAX_VCPUS}; the vGIC takes at most 8). */
   readonly max_vcpus?: number;
+  /**
+   * Caps (in the vka's CSpace) of the two 4 KiB GICV frames at the layout's `vcpu_paddr`. The VM
+   * maps copies of them, so several VMs on one kernel share the virtual CPU interface (a device
+   * frame is retyped once; each mapping needs its own cap). Without them the frames are retyped
+   * from the vka's device untyped, which only the first VM of a kernel can do.
+   */
+  readonly gicv_frames?: readonly [number, number];
 }
 
 /** SCTLR bits PSCI CPU_ON clears: MMU, data cache, instruction cache (the CPU starts cold). */
@@ -95,6 +103,7 @@ export class ArmVm implements VmArch, ArmVmState {
   /** The GIC layout. */
   readonly gic: ArmGicLayout;
   readonly #hostAccess: HostFrameAccess | null;
+  readonly #gicvFrames: readonly [number, number] | null;
   #psciCaller: vm_vcpu_t | null = null;
 
   /** Creates the ARM state of `vm`; `vm.sel4` must be an AArch64 `Sel4`. */
@@ -104,6 +113,7 @@ export class ArmVm implements VmArch, ArmVmState {
     this.gic = options.gic ?? GIC_LAYOUT_QEMU_VIRT;
     this.#hostAccess = options.host_access ?? null;
     this.max_num_vcpus = Math.min(options.max_vcpus ?? VM_MAX_VCPUS, VM_MAX_VCPUS);
+    this.#gicvFrames = options.gicv_frames ?? null;
     this.vm_smc_handler = (vcpu, regs) => smc_handle_with_psci(this.psci(vcpu), vcpu, regs);
   }
 
@@ -362,15 +372,44 @@ export class ArmVm implements VmArch, ArmVmState {
     if (dist === null) return -1;
     const cpuIf = vm_reserve_memory_at(vm, this.gic.cpu_paddr, 0x2000, () => FAULT_ERROR, null);
     if (cpuIf === null) return -1;
-    const frames: number[] = [];
-    for (const off of [0, 0x1000]) {
-      const f = vka_alloc_frame_at(vm.vka, 12, this.gic.vcpu_paddr + off);
-      if (f.error !== 0) return -1;
-      frames.push(f.object.cptr);
-    }
+    const frames = this.#gicvFrameCaps(vm);
+    if (frames === null) return -1;
     if (vm_map_reservation_frames(vm, cpuIf, frames, 2, 12) !== 0) return -1;
     this.vgic = gic;
     return 0;
+  }
+
+  /** Caps to map at the CPU interface: copies of the given GICV frames, or frames retyped here. */
+  #gicvFrameCaps(vm: vm_t): number[] | null {
+    const frames: number[] = [];
+    for (const [i, off] of [0, 0x1000].entries()) {
+      const given = this.#gicvFrames?.[i];
+      if (given === undefined) {
+        const f = vka_alloc_frame_at(vm.vka, 12, this.gic.vcpu_paddr + off);
+        if (f.error !== 0) return null;
+        frames.push(f.object.cptr);
+        continue;
+      }
+      const slot = vm.vka.cspace_alloc();
+      if (slot.error !== 0) return null;
+      const dest = vm.vka.cspace_make_path(slot.cptr);
+      const src = vm.vka.cspace_make_path(given);
+      const err = this.sel4.seL4_CNode_Copy(
+        dest.root,
+        dest.capPtr,
+        dest.capDepth,
+        src.root,
+        src.capPtr,
+        src.capDepth,
+        seL4_AllRights,
+      );
+      if (err !== seL4_NoError) {
+        vm.vka.cspace_free(slot.cptr);
+        return null;
+      }
+      frames.push(slot.cptr);
+    }
+    return frames;
   }
 
   #distFault(vcpu: vm_vcpu_t): memory_fault_result_t {

@@ -35,17 +35,29 @@ interface Ut {
   used: boolean;
 }
 
-/** A first-fit allocator over the root task's untypeds. */
-export function kernelVka(sel4: Sel4_AArch64, bi: seL4_BootInfo): vka_t {
-  let next = bi.empty.start;
+/**
+ * A first-fit allocator over the root task's untypeds. With `share`, it is part `index` of
+ * `count` disjoint allocators (its own slice of empty slots and every `count`-th RAM untyped), so
+ * threads with their own `Sel4` can allocate independently.
+ */
+export function kernelVka(
+  sel4: Sel4_AArch64,
+  bi: seL4_BootInfo,
+  share: { index: number; count: number } = { index: 0, count: 1 },
+): vka_t {
+  const span = Math.floor((bi.empty.end - bi.empty.start) / share.count);
+  let next = bi.empty.start + share.index * span;
+  const end = next + span;
   const free: number[] = [];
-  const uts: Ut[] = bi.untypedList.map((u, i) => ({
-    cap: bi.untyped.start + i,
-    paddr: u.paddr,
-    bits: u.sizeBits,
-    device: u.isDevice !== 0,
-    used: false,
-  }));
+  const uts: Ut[] = bi.untypedList
+    .map((u, i) => ({
+      cap: bi.untyped.start + i,
+      paddr: u.paddr,
+      bits: u.sizeBits,
+      device: u.isDevice !== 0,
+      used: false,
+    }))
+    .filter((u, i) => u.device || i % share.count === share.index);
   const path = (slot: number): cspacepath_t => ({
     capPtr: slot,
     capDepth: 64,
@@ -76,7 +88,7 @@ export function kernelVka(sel4: Sel4_AArch64, bi: seL4_BootInfo): vka_t {
   const vka: vka_t = {
     sel4,
     cspace_alloc: () => {
-      const slot = free.pop() ?? (next < bi.empty.end ? next++ : 0);
+      const slot = free.pop() ?? (next < end ? next++ : 0);
       return slot === 0 ? { error: -1, cptr: 0 } : { error: 0, cptr: slot };
     },
     cspace_make_path: path,
