@@ -1,7 +1,7 @@
 /**
- * Guest execution: the kernel model's AArch64 vCPU executor, behind an optional instruction guard.
- * The guard lets no vCPU start a slice once the virtual clock has reached the limit (and cuts
- * the last slice to fit), so every vCPU soon blocks on a fault the parked VMM never answers.
+ * Guest execution: the kernel model's AArch64 vCPU executor. The `--max-insns` guard is the
+ * kernel's own instruction limit (`maxInstructions` of `Kernel.start`), checked before every
+ * slice, so a guest spinning without a single VM exit stops too.
  */
 import type { Kernel } from "@sel4/kernel";
 
@@ -17,7 +17,8 @@ export interface GuestClock {
 }
 
 /**
- * Installs guest execution in `kernel` (an `aarch64` one).
+ * Installs guest execution in `kernel` (an `aarch64` one); pass `max_insns` to `Kernel.start`
+ * as `maxInstructions` to enforce the guard.
  * @param max_insns - the guard, or null
  */
 export function installGuestExecution(kernel: Kernel, max_insns: number | null): GuestClock {
@@ -29,11 +30,10 @@ export function installGuestExecution(kernel: Kernel, max_insns: number | null):
     trapWFI: false,
   });
   const instructions = (): number => inner.stats.instructions;
-  if (max_insns === null) return { instructions, guard_reached: () => false };
-  kernel.setExecutor({
-    canExecute: (thread) => inner.canExecute(thread) && instructions() < max_insns,
-    execute: (context, budget) =>
-      inner.execute(context, Math.max(1, Math.min(budget, max_insns - instructions()))),
-  });
-  return { instructions, guard_reached: () => instructions() >= max_insns };
+  return {
+    instructions,
+    guard_reached: () =>
+      kernel.haltReason === "instruction-limit" ||
+      (max_insns !== null && instructions() >= max_insns),
+  };
 }

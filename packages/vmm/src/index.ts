@@ -10,6 +10,7 @@ export {
   type Command,
   DEFAULT_MEMORY,
   MAX_SMP,
+  type PaceMode,
   parseCommandLine,
   type RunOptions,
   USAGE,
@@ -32,6 +33,7 @@ export { classifyExit, ExitCounter, formatExit, type VmExit, type VmExitKind } f
 export {
   HOST_TURN_MS,
   hostRamSize,
+  PACE_SLACK_MS,
   planRun,
   type RunIo,
   type RunResult,

@@ -32,6 +32,11 @@ import { HOST_SERIAL_IRQ, type VmmRootTaskOutcome, vmmRootTask } from "./root-ta
 
 /** Longest stretch of guest execution between two host turns, in wall-clock milliseconds. */
 export const HOST_TURN_MS = 20;
+/**
+ * With `--pace wall`, how far virtual time may run ahead of wall time before the VMM waits for
+ * the host clock to catch up.
+ */
+export const PACE_SLACK_MS = 50;
 /** Host RAM the kernel model gets beyond the guest's (kernel objects, page tables, the VMM). */
 const HOST_RAM_OVERHEAD = 64 * 2 ** 20;
 const TWO_MIB = 2 * 2 ** 20;
@@ -147,10 +152,7 @@ export async function runGuest(options: RunOptions, io: RunIo): Promise<RunResul
     };
   };
   let quit = false;
-  let quitNow: () => void = () => {};
-  const quitting = new Promise<void>((resolve) => {
-    quitNow = resolve;
-  });
+  const paced = options.pace === "wall" || (options.pace === "auto" && io.stdin.isTTY === true);
   let wake: (() => void) | null = null;
   const poke = (): void => {
     const w = wake;
@@ -165,7 +167,7 @@ export async function runGuest(options: RunOptions, io: RunIo): Promise<RunResul
     },
     quit: () => {
       quit = true;
-      quitNow();
+      kernel.stop(); // no guest instruction runs after Ctrl-A X
       poke();
     },
     closed: poke,
@@ -180,7 +182,15 @@ export async function runGuest(options: RunOptions, io: RunIo): Promise<RunResul
   let failure: unknown = null;
   const host_turn = async (): Promise<boolean> => {
     if (quit || clock.guard_reached()) return false;
-    const t = now();
+    let t = now();
+    const ahead = (clock.instructions() * 1000) / VIRTUAL_INSTRUCTIONS_PER_SECOND - (t - started);
+    if (paced && ahead > PACE_SLACK_MS) {
+      // The guest's clock is ahead of the host's: the VMM is busy until wall time catches up.
+      // Only when host input arrives (relative to virtual time) depends on this.
+      await new Promise<void>((resolve) => setTimeout(resolve, ahead - PACE_SLACK_MS / 2));
+      t = now();
+      lastTurn = t;
+    }
     if (t - lastTurn >= HOST_TURN_MS) {
       console.flush();
       progress.update(t, clock.instructions());
@@ -189,6 +199,7 @@ export async function runGuest(options: RunOptions, io: RunIo): Promise<RunResul
     }
     return !quit && !clock.guard_reached();
   };
+  const limit = options.max_insns === null ? {} : { maxInstructions: options.max_insns };
   kernel.start(async (sel4, bootInfo) => {
     try {
       outcome = await vmmRootTask(sel4 as Sel4_AArch64, bootInfo, {
@@ -214,12 +225,12 @@ export async function runGuest(options: RunOptions, io: RunIo): Promise<RunResul
     } catch (e) {
       failure = e;
     }
-  });
+  }, limit);
 
   let result: { status: number; reason: string | null } | null = null;
   while (result === null) {
-    // A quit need not wait for the vCPUs to block: the process ends anyway.
-    await Promise.race([kernel.idle(), quitting]);
+    // The kernel halts on a quit or at the guard: idle() resolves then too.
+    await kernel.idle();
     if (failure !== null) throw failure;
     if (outcome !== null) result = fromOutcome(outcome);
     else if (quit) result = { status: EXIT_POWEROFF, reason: "quit (Ctrl-A X)" };

@@ -64,6 +64,7 @@ describe("parseCommandLine", () => {
       max_insns: null,
       stats: false,
       trace_exits: false,
+      pace: "auto",
     });
   });
 
@@ -89,6 +90,7 @@ describe("parseCommandLine", () => {
       "-cpu",
       "cortex-a53",
       "-nographic",
+      "--pace=wall",
     );
     expect(o).toMatchObject({
       initrd: "rd",
@@ -99,6 +101,7 @@ describe("parseCommandLine", () => {
       max_insns: 1000,
       stats: true,
       trace_exits: true,
+      pace: "wall",
     });
   });
 
@@ -127,6 +130,8 @@ describe("parseCommandLine", () => {
         /--max-insns needs a value|not a positive integer/,
       ],
       [["run", "--kernel", "a", "--max-insns", "0"], /not between 1/],
+      [["run", "--kernel", "a", "--pace", "fast"], /--pace: unknown mode 'fast'/],
+      [["run", "--kernel", "a", "--pace", "none", "--pace=wall"], /--pace given twice/],
       [["run", "--kernel", "a", "--max-insns", "1e9"], /not a positive integer/],
       [["run", "--kernel", "a", "--arch", "x86_64"], /x86 guests are not yet supported/],
       [["run", "--kernel", "a", "--arch", "riscv64"], /unknown architecture 'riscv64'/],

@@ -27,7 +27,16 @@ export interface RunOptions {
   readonly stats: boolean;
   /** Print one line per VM exit to stderr. */
   readonly trace_exits: boolean;
+  /**
+   * Virtual-time pacing: `none` runs as fast as it can (deterministic); `wall` keeps virtual time
+   * from running ahead of wall time by more than `PACE_SLACK_MS`; `auto` is `wall` when stdin is
+   * a terminal, `none` otherwise.
+   */
+  readonly pace: PaceMode;
 }
+
+/** The `--pace` modes. */
+export type PaceMode = "auto" | "wall" | "none";
 
 /** What the command line asks for. */
 export type Command =
@@ -57,6 +66,8 @@ options (QEMU spelling; one or two dashes):
   --max-insns N      stop the guest after N instructions (exit status 4)
   --stats            print instructions, speed, virtual time and VM exits to stderr
   --trace exits      print one line per VM exit to stderr
+  --pace MODE        wall: virtual time never runs ahead of wall time (interactive);
+                     none: as fast as possible; auto (default): wall on a terminal, else none
   -M virt[,gic-version=2], -cpu cortex-a53, -nographic
                      accepted for QEMU command lines; this is the only machine
   -h, --help         this text
@@ -119,6 +130,7 @@ function parseRun(args: readonly string[]): Command {
   let max_insns: number | null = null;
   let stats = false;
   let trace_exits = false;
+  let pace: PaceMode = "auto";
   const cur: Cursor = { args, i: 0 };
   while (cur.i < args.length) {
     const arg = args[cur.i++]!;
@@ -192,6 +204,14 @@ function parseRun(args: readonly string[]): Command {
         trace_exits = true;
         break;
       }
+      case "pace": {
+        once();
+        const mode = value();
+        if (mode !== "auto" && mode !== "wall" && mode !== "none")
+          throw new UsageError(`--pace: unknown mode '${mode}' (auto, wall or none)`);
+        pace = mode;
+        break;
+      }
       case "M":
       case "machine":
         once();
@@ -225,6 +245,7 @@ function parseRun(args: readonly string[]): Command {
       max_insns,
       stats,
       trace_exits,
+      pace,
     },
   };
 }
