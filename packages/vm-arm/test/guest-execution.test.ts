@@ -621,12 +621,9 @@ describe("guest execution through @sel4/vm + @sel4/vm-arm", () => {
     });
   });
 
-  // Known kernel-model bug (packages/kernel/src/arch/aarch64/vcpu-state.ts, CONTEXT_CELLS): the
-  // emulator's x(n) is kept in seL4_UserContext word 3 + n, but words 12..16 are x16, x17, x18,
-  // x29, x30 and words 17..23 are x9..x15, so the VMM sees (and sets) x9..x30 in the wrong
-  // registers. x0..x8, which every fault path above uses, are right. `it.fails` turns red when
-  // the kernel is fixed: then make it a plain `it`.
-  it.fails("the VMM sees the guest's x9..x30 under their own names (kernel register-order bug)", async () => {
+  // seL4_UserContext keeps x16..x18, x29, x30 before x9..x15 (words 12..23): the VMM must see
+  // every register under its own name, in both directions.
+  it("the VMM sees the guest's x9..x30 under their own names", async () => {
     await withGuests(async (...env) => {
       const vm = newVm(env, "regs", false);
       const vcpu = vm_create_vcpu(vm, 100)!;

@@ -7,6 +7,7 @@
  * conversions of registers that did not change (most of them, on an MMIO exit).
  */
 import { type Aarch64Cpu, Reg } from "@sel4/emu-aarch64";
+import { seL4_UserContext_aarch64_fields } from "@sel4/sel4";
 import type { TCB, VCPU } from "../../objects/types.js";
 
 /** The emulator's register slot for each `seL4_VCPUReg` index (0..23). */
@@ -37,8 +38,18 @@ export const VCPU_REG_SLOTS: readonly number[] = [
   Reg.CNTKCTL_EL1,
 ];
 
-/** `seL4_UserContext` word indices (AArch64). */
-const Ctx = { pc: 0, sp: 1, spsr: 2, x0: 3, tpidrEl0: 34, tpidrroEl0: 35 } as const;
+/** `seL4_UserContext` word index of a field (AArch64): x9..x15 come after x16..x18, x29, x30. */
+const contextWord = (field: (typeof seL4_UserContext_aarch64_fields)[number]): number =>
+  seL4_UserContext_aarch64_fields.indexOf(field);
+
+/** `seL4_UserContext` word indices (AArch64) of the registers kept outside the X file. */
+const Ctx = {
+  pc: contextWord("pc"),
+  sp: contextWord("sp"),
+  spsr: contextWord("spsr"),
+  tpidrEl0: contextWord("tpidr_el0"),
+  tpidrroEl0: contextWord("tpidrro_el0"),
+} as const;
 const MASK32 = 0xffff_ffffn;
 
 /** Context words kept in the CPU's X registers and system-register slots, with their homes. */
@@ -47,7 +58,11 @@ const CONTEXT_CELLS: readonly {
   readonly inX: boolean;
   readonly at: number;
 }[] = [
-  ...Array.from({ length: 31 }, (_, n) => ({ word: Ctx.x0 + n, inX: true, at: n })),
+  ...Array.from({ length: 31 }, (_, n) => ({
+    word: contextWord(`x${n}` as (typeof seL4_UserContext_aarch64_fields)[number]),
+    inX: true,
+    at: n,
+  })),
   { word: Ctx.sp, inX: false, at: Reg.SP_EL0 },
   { word: Ctx.tpidrEl0, inX: false, at: Reg.TPIDR_EL0 },
   { word: Ctx.tpidrroEl0, inX: false, at: Reg.TPIDRRO_EL0 },
