@@ -7,8 +7,8 @@ import { UsageError } from "./usage-error.js";
 
 /** Everything `sel4-vmm run` needs to know. */
 export interface RunOptions {
-  /** Guest architecture. */
-  readonly arch: "aarch64";
+  /** Guest architecture: `aarch64` (the virt machine) or `x86` (the PC machine, Multiboot v1). */
+  readonly arch: "aarch64" | "x86";
   /** Path of the guest kernel: an AArch64 ELF or a Linux arm64 Image. */
   readonly kernel: string;
   /** Path of an initrd, or null. */
@@ -62,7 +62,8 @@ options (QEMU spelling; one or two dashes):
   --dtb FILE         device tree blob (default: generated for this machine)
   -m SIZE            guest RAM, QEMU syntax: 128 = 128 MiB, 512M, 1G (default 128M)
   --smp N            number of CPUs, 1 to ${MAX_SMP} (default 1)
-  --arch ARCH        guest architecture: aarch64 (default)
+  --arch ARCH        guest architecture: aarch64 (default) or x86 (a 32-bit Multiboot v1
+                     ELF on a PC machine, as qemu-system-i386 -M pc -cpu pentium3)
   --max-insns N      stop the guest after N instructions (exit status 4)
   --stats            print instructions, speed, virtual time and VM exits to stderr
   --trace exits      print one line per VM exit to stderr
@@ -130,6 +131,7 @@ function parseRun(args: readonly string[]): Command {
   let max_insns: number | null = null;
   let stats = false;
   let trace_exits = false;
+  let arch: RunOptions["arch"] = "aarch64";
   let pace: PaceMode = "auto";
   const cur: Cursor = { args, i: 0 };
   while (cur.i < args.length) {
@@ -187,7 +189,7 @@ function parseRun(args: readonly string[]): Command {
         break;
       case "arch":
         once();
-        checkArch(value());
+        arch = parseArch(value());
         break;
       case "max-insns":
         once();
@@ -235,7 +237,7 @@ function parseRun(args: readonly string[]): Command {
   return {
     kind: "run",
     options: {
-      arch: "aarch64",
+      arch,
       kernel,
       initrd,
       append,
@@ -261,10 +263,8 @@ function parseSmp(text: string): number {
   return positiveInteger("--smp", n, MAX_SMP);
 }
 
-function checkArch(arch: string): void {
-  if (arch === "aarch64" || arch === "arm64") return;
-  if (arch === "x86" || arch === "x86_64" || arch === "i386") {
-    throw new UsageError(`--arch ${arch}: x86 guests are not yet supported (only aarch64)`);
-  }
-  throw new UsageError(`--arch: unknown architecture '${arch}' (only aarch64)`);
+function parseArch(arch: string): RunOptions["arch"] {
+  if (arch === "aarch64" || arch === "arm64") return "aarch64";
+  if (arch === "x86" || arch === "i386" || arch === "x86_64") return "x86";
+  throw new UsageError(`--arch: unknown architecture '${arch}' (aarch64 or x86)`);
 }

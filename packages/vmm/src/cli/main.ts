@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { formatCount } from "../console/progress.js";
 import { type RunIo, type RunStats, runGuest } from "../run.js";
+import { runX86Guest } from "../x86/run-x86.js";
 import { parseCommandLine, USAGE } from "./args.js";
 import {
   BadFileError,
@@ -53,7 +54,10 @@ export async function sel4_vmm_main(argv: readonly string[], io: RunIo): Promise
       io.stderr.write(`sel4-vmm ${version()}\n`);
       return 0;
     }
-    const result = await runGuest(command.options, io);
+    const result =
+      command.options.arch === "x86"
+        ? await runX86Guest(command.options, io)
+        : await runGuest(command.options, io);
     if (result.reason !== null) say(result.reason);
     if (command.options.stats) io.stderr.write(formatStats(result.stats));
     return result.status;
