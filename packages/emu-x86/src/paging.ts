@@ -67,6 +67,9 @@ function eptViolation(
   const accessBit =
     access === ACCESS_WRITE ? 2 : access === ACCESS_EXECUTE ? 4 : cpu.rmw && final ? 3 : 1;
   const qual = accessBit | ((entry & 7) << 3) | (1 << 7) | (final ? 1 << 8 : 0);
+  // EPT violations are fault-like: EIP names the instruction whose access failed (execution has
+  // already moved it past). During event delivery EIP is the return address and stays.
+  if (cpu.delivering === 0) cpu.eip = cpu.instructionStart;
   recordExit(cpu, ExitReason.EPT_VIOLATION, qual, cpu.insn.length);
   cpu.exitGuestPhysical = gpa | 0;
   cpu.exitGuestLinear = lin | 0;

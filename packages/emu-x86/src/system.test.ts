@@ -367,6 +367,34 @@ describe("VM exits", () => {
     });
   });
 
+  it("EPT violations are fault-like: GUEST_RIP stays on the instruction whose access failed", () => {
+    const base = createFlatMemory(1 << 22);
+    // Frame 0x200 is not mapped at all: every access to it is an EPT violation.
+    const memory: GuestPhysicalMemory = {
+      ram: base.ram,
+      translate: (frame) => (frame === 0x200 ? 0 : base.translate(frame)),
+      mmioRead: () => 0,
+      mmioWrite: () => {},
+    };
+    const cases: [string, number][] = [
+      ["nop\n mov %eax, 0x200010", 0x1001], // a store
+      ["nop\n nop\n mov 0x200010, %ebx", 0x1002], // a load
+      ["nop\n orl $1, 0x200010", 0x1001], // read-modify-write
+      ["mov $0x200010, %edi\n mov $4, %ecx\n rep stosb", 0x100a], // a string store, first iteration
+      ["jmp 0x200000", 0x200000], // a fetch
+    ];
+    for (const [code, rip] of cases) {
+      const m = systemMachine(memory);
+      m.load(0x1000, code);
+      expect(m.cpu.run(100).reason).toBe(ExitReason.EPT_VIOLATION);
+      expect([code, m.cpu.readVmcs(F.GUEST_RIP)]).toEqual([code, rip]);
+    }
+    const rep = systemMachine(memory);
+    rep.load(0x1000, "mov $0x200010, %edi\n mov $4, %ecx\n rep stosb");
+    rep.cpu.run(100);
+    expect(rep.cpu.getRegister(1)).toBe(4); // nothing stored: ECX untouched
+  });
+
   it("event injection on entry: external interrupt, exception with error code, software interrupt", () => {
     const m = systemMachine();
     m.load(0x1000, "hlt");

@@ -158,7 +158,6 @@ export class X86VcpuExecutor implements ThreadExecutor {
         left -= guest.cpu.instructionsRetired - before;
         const handled = this.#handledByKernel(guest.cpu, exit);
         if (handled && left > 0) continue;
-        if (exit.reason === ExitReason.EPT_VIOLATION) rewindDataAccess(guest.cpu, exit);
         storeGuestState(vcpu, guest.cpu);
         const ran = guest.cpu.instructionsRetired - start;
         const sliceOver = handled || exit.reason === ExitReason.VMX_TIMER || exit.reason === -1;
@@ -212,23 +211,6 @@ export class X86VcpuExecutor implements ThreadExecutor {
     }
     return g;
   }
-}
-
-/**
- * An EPT violation is fault-like: RIP must name the instruction whose access failed. The emulator
- * (as of this writing) leaves RIP after an instruction whose *data* access failed, while it is
- * right for fetches, walks made by a fetch and event delivery; put RIP back on the instruction.
- */
-function rewindDataAccess(cpu: X86Vcpu, exit: VmExit): void {
-  if ((exit.qualification & 4) !== 0 || (exit.idtVectoringInfo & 0x8000_0000) !== 0) return;
-  const rip = cpu.readVmcs(VmcsField.GUEST_RIP);
-  const fetchLinear = (cpu.readVmcs(VmcsField.GUEST_CS_BASE) + rip) >>> 0;
-  const walkOfFetch =
-    (exit.qualification & 0x100) === 0 &&
-    exit.guestLinear >= fetchLinear &&
-    exit.guestLinear < fetchLinear + 15;
-  if (walkOfFetch) return;
-  cpu.writeVmcs(VmcsField.GUEST_RIP, (rip - exit.instructionLength) >>> 0);
 }
 
 /** Pin-based control "activate VMX-preemption timer". */
