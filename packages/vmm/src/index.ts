@@ -1,7 +1,8 @@
 /**
  * `@sel4/vmm`: the `sel4-vmm` command, the composition root of the project. It boots the seL4
  * kernel model, runs a VMM built on `@sel4/vm` and `@sel4/vm-arm` (with allocman) as the root task,
- * and connects an AArch64 guest on a QEMU-virt-compatible machine to the terminal. The library
+ * and connects an AArch64 guest on a QEMU-virt-compatible machine (or, with `--arch x86`, a
+ * Multiboot guest on a PC machine through `@sel4/vm-x86`) to the terminal. The library
  * entry exposes the command as a function and its parts for embedding and tests.
  *
  * @packageDocumentation
@@ -40,3 +41,13 @@ export {
   type RunStats,
   runGuest,
 } from "./run.js";
+export {
+  PC_DEBUG_EXIT_PORT,
+  PC_DEFAULT_RTC,
+  PC_SERIAL_BASE,
+  PC_SERIAL_IRQ,
+  type PcMachineConfig,
+  type PcMachineOutcome,
+  pcVmmRootTask,
+} from "./x86/pc-machine.js";
+export { loadMultibootElf, multibootCmdline, runX86Guest } from "./x86/run-x86.js";
