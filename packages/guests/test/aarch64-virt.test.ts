@@ -195,6 +195,7 @@ describe.skipIf(!haveQemu && !mustRun)("aarch64/virt guests under QEMU", () => {
       ["ticks\n", "ticks\npoweroff\n"],
       QEMU_TIMEOUT_MS,
       300,
+      "sel4> ",
     );
     expect(run.code, run.stderr).toBe(0);
     const counts = [...run.stdout.toString("latin1").matchAll(/ticks: (\d+) \(100 Hz/g)].map((m) =>

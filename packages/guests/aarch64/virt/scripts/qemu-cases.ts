@@ -65,13 +65,16 @@ export function qemuArgs(
 
 /**
  * Runs QEMU with the given arguments, writing `input` chunks to its stdin `gapMs` apart and then
- * closing it; kills QEMU after `timeoutMs`.
+ * closing it; kills QEMU after `timeoutMs`. With `startAfter`, the first chunk waits until the
+ * guest has printed that text (so timing between chunks starts when the guest is up, however slow
+ * the host is).
  */
 export function runQemu(
   args: readonly string[],
   input: readonly string[],
   timeoutMs: number,
   gapMs = 0,
+  startAfter?: string,
 ): Promise<QemuRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(qemuBinary, args, { stdio: ["pipe", "pipe", "pipe"] });
@@ -82,7 +85,14 @@ export function runQemu(
       timedOut = true;
       child.kill("SIGKILL");
     }, timeoutMs);
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    let started = startAfter === undefined;
+    child.stdout.on("data", (chunk: Buffer) => {
+      out.push(chunk);
+      if (!started && Buffer.concat(out).toString("latin1").includes(startAfter!)) {
+        started = true;
+        feed(0);
+      }
+    });
     child.stderr.on("data", (chunk: Buffer) => {
       err += chunk.toString("utf8");
     });
@@ -104,6 +114,6 @@ export function runQemu(
       child.stdin.write(Buffer.from(input[index] ?? "", "latin1"));
       setTimeout(() => feed(index + 1), index + 1 < input.length ? gapMs : 0);
     };
-    feed(0);
+    if (started) feed(0);
   });
 }
