@@ -38,7 +38,6 @@ describe("sel4-vmm as a process", () => {
       [["run"], /--kernel FILE is required/],
       [["run", "--kernel", hello, "--smp", "99"], /--smp: 99 is not between 1 and 8/],
       [["run", "--kernel", hello, "-m", "12Q"], /-m: '12Q' is not a size/],
-      [["run", "--kernel", hello, "--arch", "x86_64"], /x86 guests are not yet supported/],
       [["run", "--kernel", hello, "--frobnicate"], /unknown option '--frobnicate'/],
       [["run", "--kernel", hello, "-m", "300G"], /ram_size .* between 4 KiB and 255 GiB/],
     ];
@@ -66,6 +65,7 @@ describe("sel4-vmm as a process", () => {
       [["run", "--kernel", text], /notes\.txt: BAD_MAGIC/],
       [["run", "--kernel", truncated], /truncated\.elf: /],
       [["run", "--kernel", x86], /alu: .*(machine|architecture|class)/i],
+      [["run", "--arch", "x86", "--kernel", hello], /hello: not a 32-bit IA-32 ELF/],
       [["run", "--kernel", hello, "--initrd", join(dir, "nope")], /--initrd .*nope: no such file/],
       [["run", "--kernel", hello, "--dtb", garbageDtb], /--dtb .*bad\.dtb: FDT_ERR_/],
     ];
