@@ -127,7 +127,19 @@ function executionContext(k: KernelState, t: TCB): ExecutionContext {
 
 /** Runs a machine-code thread for one slice and handles its exit. */
 function runExecutor(k: KernelState, t: TCB, budget: number): void {
-  const exit = k.executor!.execute(executionContext(k, t), budget);
+  const executor = k.executor!;
+  const before = executor.instructionsExecuted;
+  const exit = executor.execute(executionContext(k, t), budget);
+  if (exit.kind === "budget" || exit.kind === "idle") {
+    t.tickInstructions = 0;
+  } else if (before !== undefined && executor.instructionsExecuted !== undefined) {
+    // The timer would have fired during a run of short slices too: count them toward a tick.
+    t.tickInstructions += executor.instructionsExecuted - before;
+    if (t.tickInstructions >= EXECUTOR_BUDGET) {
+      t.tickInstructions -= EXECUTOR_BUDGET;
+      timerTick(k);
+    }
+  }
   switch (exit.kind) {
     case "syscall":
       t.executorSyscall = true;

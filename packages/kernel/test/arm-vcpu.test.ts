@@ -600,6 +600,55 @@ describe("several vCPU threads", () => {
     expect(await run()).toEqual(first);
   });
 
+  it("a vCPU that exits often still uses up its time slice, so its peer runs", async () => {
+    // A: 10,000 spins then a store to an unmapped IPA (a VMFault every ~30k instructions, never a
+    // whole 100k-instruction slice). B, at the same priority: 1M spins then HVC. Before short
+    // slices counted toward the timer, A (re-queued at the head after each fault reply) kept
+    // the core and B never finished.
+    const faulter = code([
+      0xd2a1_2001, // movz x1, #0x0900, lsl #16
+      0xd280_0003, // mov x3, #0
+      0xd284_e205, // movz x5, #10000
+      0x9100_0463, // add x3, x3, #1
+      0xeb05_007f, // cmp x3, x5
+      0x54ff_ffc1, // b.ne add
+      0xf900_0020, // str x0, [x1]
+      0x17ff_fffa, // b mov x3
+    ]);
+    const spin = code([
+      0xd280_0003, // mov x3, #0
+      0xd288_4805, // movz x5, #0x4240
+      0xf2a0_01e5, // movk x5, #0xf, lsl #16      (1,000,000 iterations)
+      0x9100_0463, // add x3, x3, #1
+      0xeb05_007f, // cmp x3, x5
+      0x54ff_ffc1, // b.ne add
+      0xd280_0007, // mov x7, #0
+      HVC,
+    ]);
+    let storesBeforeB = 0;
+    await withVMM({}, async (sel4, alloc, [, bi, kernel]) => {
+      const a = createGuest(sel4, bi, alloc, { badge: 1n, ramFrames: 1 });
+      const b = createGuest(sel4, bi, alloc, { badge: 2n, ep: a.ep, ramFrames: 1 });
+      loadGuest(kernel, a, GUEST_RAM, faulter);
+      loadGuest(kernel, b, GUEST_RAM, spin);
+      startGuest(sel4, a, GUEST_RAM);
+      startGuest(sel4, b, GUEST_RAM);
+      for (;;) {
+        const f = await receiveFault(sel4, a.ep);
+        if (f.badge === 2n) {
+          expect(f.label).toBe(seL4_Fault_UnknownSyscall);
+          break;
+        }
+        expect(f.label).toBe(seL4_Fault_VMFault);
+        storesBeforeB++;
+        // Starved: B needs 3M instructions, A's turns are 500k instructions (~17 stores) each.
+        expect(storesBeforeB, "B never got the core").toBeLessThan(1_000);
+        resumeGuest(sel4, a, 4);
+      }
+    });
+    expect(storesBeforeB).toBeGreaterThan(50);
+  });
+
   it("rebinding a VCPU re-sanitises the old thread's SPSR to user mode", async () => {
     const spsr: bigint[] = [];
     await withVMM({}, async (sel4, alloc, [, bi]) => {

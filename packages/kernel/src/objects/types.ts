@@ -105,6 +105,12 @@ export interface TCB extends ObjectBase {
   mcp: number;
   /** Ticks left in the current time slice. */
   timeSlice: number;
+  /**
+   * Machine-code instructions this thread has executed since its last timer tick. Slices that
+   * end early (a fault, a syscall) add up here, so a thread that exits often still uses up its
+   * time slice, as it would under a real timer.
+   */
+  tickInstructions: number;
   /** `seL4_UserContext` words in order; pc is FaultIP. */
   readonly context: bigint[];
   /** Fault endpoint CPtr, looked up in the thread's CSpace at fault time. */

@@ -28,6 +28,7 @@ export function createTCB(k: KernelState, paddr: number): TCB {
     priority: 0,
     mcp: 0,
     timeSlice: TIME_SLICE,
+    tickInstructions: 0,
     context,
     faultHandler: 0n,
     ipcBufferAddr: 0n,
