@@ -7,6 +7,9 @@
  *
  * @packageDocumentation
  */
+
+export * from "./apic/ioapic.js";
+export * from "./apic/lapic.js";
 export {
   NS_PER_INSTRUCTION,
   type VmX86Options,
