@@ -1,4 +1,5 @@
 /** The local APIC (registers, priorities, EOI, timer on the guest instruction clock) and the I/O APIC. */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   ESR_ILLEGAL_REGISTER,
@@ -264,5 +265,43 @@ describe("I/O APIC", () => {
     expect(lapic.has_interrupt()).toBe(false);
     io.write(IOAPIC_IOWIN, 0x8000 | 0x44); // unmasking a high level pin delivers it
     expect(lapic.get_interrupt()).toBe(0x44);
+  });
+});
+
+describe("APIC garbage", () => {
+  it("any sequence of register reads and writes, IRQ levels and clock steps is handled without a host exception", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 4 }),
+            fc.integer({ min: -8, max: 0x1010 }),
+            fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }),
+          ),
+          { maxLength: 60 },
+        ),
+        (ops) => {
+          let now = 0;
+          let io: IoApic | null = null;
+          const lapic = new Lapic({ now_ns: () => now, eoi_level: (v) => io?.eoi(v) });
+          io = new IoApic((v, level) => lapic.accept_irq(v, level));
+          for (const [kind, a, b] of ops) {
+            if (kind === 0) lapic.write(a & ~3, b);
+            else if (kind === 1) expect(lapic.read(a) >>> 0).toBe(lapic.read(a));
+            else if (kind === 2) io.write(a & 0x10, b);
+            else if (kind === 3) io.set_irq_level(a & 31, b & 1);
+            else {
+              now += Math.abs(b) % 100_000;
+              lapic.advance(now);
+            }
+            const d = lapic.next_deadline();
+            if (d !== null) expect(Number.isFinite(d)).toBe(true);
+            const v = lapic.get_interrupt();
+            expect(v === -1 || (v >= 16 && v <= 255)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
