@@ -1,3 +1,4 @@
+import { type Arch, inRootTask } from "@sel4/kernel/testing";
 import {
   type Sel4,
   type Sel4_AArch64,
@@ -34,7 +35,6 @@ import {
   SingleLevelCSpace,
   untypeds_of_simple,
 } from "../src/index.js";
-import { type Arch, inRootTask } from "./harness.js";
 
 function frameAddress(sel4: Sel4, cptr: number): number {
   const r =

@@ -1,6 +1,8 @@
 // Every allocator runs the vka_t contract of @sel4/vka/testing, on both architectures. After each
 // check the allocator must be back where it started and the kernel must hold as many objects as
 // before the check.
+
+import { type Arch, inRootTask } from "@sel4/kernel/testing";
 import type { Sel4, seL4_BootInfo } from "@sel4/sel4";
 import { simple_default_init_bootinfo } from "@sel4/simple";
 import { vka_init_debugvka, type vka_t } from "@sel4/vka";
@@ -11,7 +13,6 @@ import {
   bootstrap_new_2level_simple,
   bootstrap_use_current_simple,
 } from "../src/index.js";
-import { type Arch, inRootTask } from "./harness.js";
 
 interface UnderTest {
   readonly vka: vka_t;

@@ -1,6 +1,8 @@
 // Garbage in: random types, sizes and addresses through every allocation entry point. Each call
 // must answer with an error or an object (never a host exception), and freeing every success must
 // leave the allocator and the kernel as they started.
+
+import { type Arch, inRootTask } from "@sel4/kernel/testing";
 import { simple_default_init_bootinfo } from "@sel4/simple";
 import {
   VKA_NO_PADDR,
@@ -11,7 +13,6 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bootstrap_bump_allocator, bootstrap_use_current_simple } from "../src/index.js";
-import { type Arch, inRootTask } from "./harness.js";
 
 const garbageNumber = fc.oneof(
   fc.integer({ min: -4, max: 70 }),

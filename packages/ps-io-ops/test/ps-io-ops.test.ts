@@ -1,4 +1,5 @@
 import { bootstrap_use_current_simple } from "@sel4/allocman";
+import { type Arch, inRootTask } from "@sel4/kernel/testing";
 import {
   type Sel4,
   type seL4_BootInfo,
@@ -37,7 +38,6 @@ import {
   sel4platsupport_new_io_ops,
   sel4utils_new_page_dma_alloc,
 } from "../src/index.js";
-import { type Arch, inRootTask } from "./harness.js";
 import { probeTranslations } from "./probe.js";
 
 function setup(sel4: Sel4, bi: seL4_BootInfo, extra?: Uint8Array) {

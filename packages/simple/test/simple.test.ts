@@ -1,3 +1,4 @@
+import { type Arch, firstRamUntyped, inRootTask } from "@sel4/kernel/testing";
 import {
   type Sel4_AArch64,
   type Sel4_X86_64,
@@ -42,7 +43,6 @@ import {
   simple_is_untyped_cap,
   simple_last_valid_cap,
 } from "../src/index.js";
-import { type Arch, firstRamUntyped, inRootTask } from "./harness.js";
 
 function rootPath(slot: number): cspacepath_t {
   return {

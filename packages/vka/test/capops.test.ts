@@ -1,3 +1,4 @@
+import { type Arch, firstRamUntyped, inRootTask } from "@sel4/kernel/testing";
 import {
   seL4_AllRights,
   type seL4_BootInfo,
@@ -23,7 +24,6 @@ import {
   vka_get_object_size,
   vka_untyped_retype,
 } from "../src/index.js";
-import { type Arch, firstRamUntyped, inRootTask } from "./harness.js";
 
 function rootPath(slot: number): cspacepath_t {
   return {

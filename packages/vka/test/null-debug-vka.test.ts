@@ -1,3 +1,4 @@
+import { inRootTask } from "@sel4/kernel/testing";
 import { seL4_EndpointObject, seL4_NotEnoughMemory } from "@sel4/sel4";
 import { describe, expect, it } from "vitest";
 import {
@@ -9,7 +10,6 @@ import {
   vka_init_nullvka,
   type vka_t,
 } from "../src/index.js";
-import { inRootTask } from "./harness.js";
 
 describe("vka_init_nullvka", () => {
   it("fails every allocation with an error and reports frees", async () => {

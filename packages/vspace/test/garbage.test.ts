@@ -3,6 +3,7 @@
 // is where the vspace says, checked with the kernel's own translation), and tear_down returns
 // every frame, table and slot.
 import { bootstrap_use_current_simple } from "@sel4/allocman";
+import { type Arch, inRootTask } from "@sel4/kernel/testing";
 import { type Sel4_AArch64, type Sel4_X86_64, seL4_ReadWrite } from "@sel4/sel4";
 import { simple_default_init_bootinfo } from "@sel4/simple";
 import fc from "fast-check";
@@ -12,7 +13,6 @@ import {
   sel4utils_bootstrap_vspace_with_bootinfo,
   VSPACE_FREE,
 } from "../src/index.js";
-import { type Arch, inRootTask } from "./harness.js";
 import { probeTranslations } from "./probe.js";
 
 const BASE = 0x2000_0000;

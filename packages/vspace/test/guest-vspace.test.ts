@@ -1,4 +1,5 @@
 import { bootstrap_use_current_simple } from "@sel4/allocman";
+import { type Arch, inRootTask } from "@sel4/kernel/testing";
 import { type Sel4, type Sel4_AArch64, type Sel4_X86_64, seL4_ReadWrite } from "@sel4/sel4";
 import { simple_ASIDPool_assign, simple_default_init_bootinfo } from "@sel4/simple";
 import {
@@ -20,7 +21,6 @@ import {
   vspace_access_page_with_callback,
   vspace_share_mem,
 } from "../src/index.js";
-import { type Arch, inRootTask } from "./harness.js";
 import { probeTranslations } from "./probe.js";
 
 function frameAddress(sel4: Sel4, cap: number): number {

@@ -1,4 +1,5 @@
 import { bootstrap_use_current_simple } from "@sel4/allocman";
+import { inRootTask } from "@sel4/kernel/testing";
 import { seL4_ReadWrite } from "@sel4/sel4";
 import { simple_default_init_bootinfo } from "@sel4/simple";
 import { vka_alloc_frame, vka_free_object } from "@sel4/vka";
@@ -21,7 +22,6 @@ import {
   vspace_reserve_range_at,
   vspace_unmap_pages,
 } from "../src/index.js";
-import { inRootTask } from "./harness.js";
 
 describe("page sizes", () => {
   it("lists 4 KiB, 2 MiB and 1 GiB and picks the largest fitting a region", () => {

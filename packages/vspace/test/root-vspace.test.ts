@@ -1,4 +1,5 @@
 import { bootstrap_use_current_simple } from "@sel4/allocman";
+import { type Arch, inRootTask } from "@sel4/kernel/testing";
 import {
   type Sel4,
   type Sel4_AArch64,
@@ -17,7 +18,6 @@ import {
   vspace_new_pages_at_vaddr_with_config,
   vspace_new_sized_stack,
 } from "../src/index.js";
-import { type Arch, inRootTask } from "./harness.js";
 import { probeTranslations } from "./probe.js";
 
 function frameAddress(sel4: Sel4, cap: number): number {
