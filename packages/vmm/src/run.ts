@@ -65,6 +65,11 @@ export interface RunStats {
   readonly exits: readonly (readonly [string, number])[];
   /** Every VM exit. */
   readonly total_exits: number;
+  /**
+   * 4 KiB pages of the kernel model's physical memory backed by host memory at the end of the run
+   * (guest RAM is backed lazily, on first write, so this follows what the guest touched, not -m).
+   */
+  readonly resident_pages: number;
 }
 
 /** How a run ended. */
@@ -149,6 +154,7 @@ export async function runGuest(options: RunOptions, io: RunIo): Promise<RunResul
       virtual_seconds: n / VIRTUAL_INSTRUCTIONS_PER_SECOND,
       exits: counter.entries(),
       total_exits: counter.total,
+      resident_pages: kernel.memory.residentPages,
     };
   };
   let quit = false;

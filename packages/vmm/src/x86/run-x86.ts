@@ -83,7 +83,11 @@ export function multibootCmdline(kernel: string, append: string | null): string 
   return append === null ? kernel : `${kernel} ${append}`;
 }
 
-function statsOf(outcome: PcMachineOutcome | null, wall_seconds: number): RunStats {
+function statsOf(
+  outcome: PcMachineOutcome | null,
+  wall_seconds: number,
+  resident_pages: number,
+): RunStats {
   const exits = [...(outcome?.exits ?? new Map<number, number>())]
     .map(([r, n]) => [EXIT_NAMES.get(r) ?? `reason ${r}`, n] as const)
     .sort((a, b) => b[1] - a[1]);
@@ -94,6 +98,7 @@ function statsOf(outcome: PcMachineOutcome | null, wall_seconds: number): RunSta
     virtual_seconds: now_ns / 1e9,
     exits,
     total_exits: exits.reduce((s, [, n]) => s + n, 0),
+    resident_pages,
   };
 }
 
@@ -161,7 +166,7 @@ export async function runX86Guest(options: RunOptions, io: RunIo): Promise<RunRe
   if (failure !== null) throw failure;
   const first = kernel.threadErrors[0];
   if (first !== undefined) throw first.error;
-  const stats = statsOf(outcome, (now() - started) / 1000);
+  const stats = statsOf(outcome, (now() - started) / 1000, kernel.memory.residentPages);
   const o = outcome as PcMachineOutcome | null;
   if (o === null) return { status: EXIT_GUEST_ERROR, reason: "the VMM did not finish", stats };
   if (o.debug_exit !== null) return { status: o.debug_exit, reason: null, stats };
