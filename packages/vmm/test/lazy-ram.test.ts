@@ -40,7 +40,9 @@ describe("lazily backed guest RAM (-m 1G)", () => {
     const touched = await run1G("touch16m");
     expect(idle.result.status).toBe(EXIT_POWEROFF);
     expect(touched.result.status).toBe(EXIT_POWEROFF);
-    expect(touched.stdout).toContain("wrote 4096 pages (16 MiB) above the image, 0 read back wrong");
+    expect(touched.stdout).toContain(
+      "wrote 4096 pages (16 MiB) above the image, 0 read back wrong",
+    );
     const backed = touched.result.stats.resident_pages * PAGE;
     expect(backed).toBeGreaterThanOrEqual(16 * MiB);
     expect(backed).toBeLessThan(64 * MiB);
