@@ -195,6 +195,9 @@ export async function runGuest(options: RunOptions, io: RunIo): Promise<RunResul
       // Only when host input arrives (relative to virtual time) depends on this.
       await new Promise<void>((resolve) => setTimeout(resolve, ahead - PACE_SLACK_MS / 2));
       t = now();
+      // The wait was the host's turn: show what the guest printed meanwhile.
+      console.flush();
+      progress.update(t, clock.instructions());
       lastTurn = t;
     }
     if (t - lastTurn >= HOST_TURN_MS) {
